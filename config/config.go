@@ -1,0 +1,178 @@
+// Package config reads and validates wirefeed's YAML configuration. It owns
+// the schema and every default; errors name the file, line and key.
+package config
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole of config.yaml after defaults are applied. Get one
+// from Load or Parse; a Config built in code gets neither defaults nor
+// validation. A Config is not changed after Parse, so it may be shared
+// between goroutines.
+type Config struct {
+	// Path is the file the config was loaded from ("" when built in code).
+	Path string `yaml:"-"`
+
+	// Server configures the HTTP publisher.
+	Server Server `yaml:"server"`
+	// Storage configures the database.
+	Storage Storage `yaml:"storage"`
+	// Fetch configures how partner feeds are pulled.
+	Fetch Fetch `yaml:"fetch"`
+	// Schedule is the default poll schedule of every source, as parsed by
+	// cron.ParseStandard: a 5-field cron expression or a descriptor such as
+	// "@every 10m" or "@hourly" (default "@every 10m").
+	Schedule string `yaml:"schedule"`
+	// Timezone is the IANA zone the scheduler runs in (default "UTC").
+	Timezone string `yaml:"timezone"`
+
+	// Sections are the site's sections; at least one is required.
+	Sections []Section `yaml:"sections"`
+	// Sources are the partner feeds; the list may be empty.
+	Sources []Source `yaml:"sources"`
+
+	// loc is Timezone parsed by Parse; see Location.
+	loc *time.Location
+}
+
+// Server configures the HTTP publisher.
+type Server struct {
+	// Listen is the TCP address to serve on (default ":8080").
+	Listen string `yaml:"listen"`
+	// BaseURL is the public absolute URL the feeds are reached at
+	// (default "http://localhost:8080"); published links are built on it.
+	BaseURL string `yaml:"base_url"`
+}
+
+// Storage configures the database.
+type Storage struct {
+	// Path is the SQLite database file (default "wirefeed.db").
+	Path string `yaml:"path"`
+}
+
+// Fetch configures how partner feeds are pulled.
+type Fetch struct {
+	// Timeout bounds one whole fetch of one source (default 30s, also when
+	// written as 0).
+	Timeout Duration `yaml:"timeout"`
+	// Jitter is the largest random delay added before a scheduled fetch so
+	// sources on one schedule do not all fire in the same second
+	// (default 10s when absent; an explicit 0 disables it).
+	Jitter Duration `yaml:"jitter"`
+	// Workers bounds how many sources are fetched at once (default 8, also
+	// when written as 0).
+	Workers int `yaml:"workers"`
+}
+
+// Section is one of the site's sections, published as its own feeds.
+type Section struct {
+	// ID names the section in URLs and in routing: 1-64 characters of
+	// a-z, 0-9, '-' and '_', starting with a letter or digit.
+	ID string `yaml:"id"`
+	// Title is the feed title.
+	Title string `yaml:"title"`
+	// Description is the feed description.
+	Description string `yaml:"description"`
+	// Limit is how many newest stories the section's feeds carry: 1 to 1000
+	// (default 50, also when written as 0).
+	Limit int `yaml:"limit"`
+	// All makes the section carry the newest stories of every section
+	// (e.g. "headlines"); nothing is routed to it explicitly.
+	All bool `yaml:"all"`
+}
+
+// Source is one partner feed.
+type Source struct {
+	// ID names the source in URLs and in the store; same rules as Section.ID.
+	ID string `yaml:"id"`
+	// Name is the partner's display name (default ID).
+	Name string `yaml:"name"`
+	// URL is the absolute http(s) address of the partner's RSS, Atom or
+	// JSON feed.
+	URL string `yaml:"url"`
+	// Schedule overrides the default schedule for this source; see
+	// EffectiveSchedule.
+	Schedule string `yaml:"schedule"`
+	// Attribution credits the partner on every story, e.g. "Provided by Nation"
+	// (default "Provided by " + Name).
+	Attribution string `yaml:"attribution"`
+	// Sections receive every story of this source. A section with
+	// "all: true" may not be named here (nor in Categories or Fallback).
+	Sections []string `yaml:"sections"`
+	// Categories maps the partner's own item categories (matched without
+	// regard to case or surrounding space) to section ids. A value may be one
+	// id or a list.
+	Categories map[string]StringList `yaml:"categories"`
+	// Fallback is the section for stories that neither Sections nor
+	// Categories place anywhere.
+	Fallback string `yaml:"fallback"`
+
+	// routes is Categories keyed by normalized category, built by Parse so
+	// that Route does not scan Categories; nil in a Source built in code.
+	routes map[string][]string
+}
+
+// StringList is a YAML value written either as one string or as a list.
+type StringList []string
+
+// Duration is a time.Duration written in YAML as "30s", "5m", "1h30m".
+type Duration time.Duration
+
+// Error is one problem in a config file.
+type Error struct {
+	// File is the file name given to Load or Parse.
+	File string
+	// Line is the 1-based line of the offending key or value; 0 if unknown.
+	Line int
+	// Key is the path of the offending key, e.g. "sources[1].url" or
+	// `sources[0].categories["Politics"]`; "" for the file as a whole.
+	Key string
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error formats e as "FILE:LINE: KEY: MSG", leaving out what is unknown.
+func (e *Error) Error() string {
+	where := e.File
+	if e.Line > 0 {
+		if where == "" {
+			where = "line " + strconv.Itoa(e.Line)
+		} else {
+			where += ":" + strconv.Itoa(e.Line)
+		}
+	}
+	parts := make([]string, 0, 3)
+	if where != "" {
+		parts = append(parts, where)
+	}
+	if e.Key != "" {
+		parts = append(parts, e.Key)
+	}
+	return strings.Join(append(parts, e.Msg), ": ")
+}
+
+// ErrorList is every problem found in one config file, ordered by line.
+// Load and Parse return it (as error) when a config is refused; use
+// errors.As to get at the individual errors.
+type ErrorList []*Error
+
+// Error returns one line per problem.
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Unwrap returns the individual errors, for errors.Is and errors.As.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}

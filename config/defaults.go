@@ -1,0 +1,169 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// The defaults; applyDefaults is the only place they are applied.
+const (
+	defaultListen   = ":8080"
+	defaultBaseURL  = "http://localhost:8080"
+	defaultDBPath   = "wirefeed.db"
+	defaultSchedule = "@every 10m"
+	defaultTimezone = "UTC"
+	defaultTimeout  = Duration(30 * time.Second)
+	defaultJitter   = Duration(10 * time.Second)
+	defaultWorkers  = 8
+	defaultLimit    = 50
+)
+
+// applyDefaults fills in every value left empty or zero. isSet reports
+// whether a key path was given in the file; it tells an explicit
+// "jitter: 0" (no jitter) from an absent one.
+func (c *Config) applyDefaults(isSet func(key string) bool) {
+	setDefault(&c.Server.Listen, defaultListen)
+	setDefault(&c.Server.BaseURL, defaultBaseURL)
+	setDefault(&c.Storage.Path, defaultDBPath)
+	setDefault(&c.Schedule, defaultSchedule)
+	setDefault(&c.Timezone, defaultTimezone)
+	setDefault(&c.Fetch.Timeout, defaultTimeout)
+	if !isSet("fetch.jitter") {
+		setDefault(&c.Fetch.Jitter, defaultJitter)
+	}
+	setDefault(&c.Fetch.Workers, defaultWorkers)
+	for i := range c.Sections {
+		setDefault(&c.Sections[i].Limit, defaultLimit)
+	}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		setDefault(&s.Name, s.ID)
+		if s.Name != "" {
+			setDefault(&s.Attribution, "Provided by "+s.Name)
+		}
+	}
+}
+
+// setDefault sets *v to def if *v is the zero value.
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// prepare precomputes what the helpers use, once c is valid.
+func (c *Config) prepare() {
+	c.loc = c.Location()
+	for i := range c.Sources {
+		c.Sources[i].routes = c.Sources[i].buildRoutes()
+	}
+}
+
+// Location returns the scheduler's time zone, Timezone parsed; UTC if
+// Timezone is empty or unknown (Parse refuses unknown ones).
+func (c *Config) Location() *time.Location {
+	if c.loc != nil {
+		return c.loc
+	}
+	if loc, err := time.LoadLocation(c.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Section returns the section with the given id.
+func (c *Config) Section(id string) (Section, bool) {
+	for _, s := range c.Sections {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Section{}, false
+}
+
+// SourceByID returns the source with the given id.
+func (c *Config) SourceByID(id string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// ScheduleOf returns the cron spec src is polled on: its own Schedule, or
+// else the config's default Schedule.
+func (c *Config) ScheduleOf(src Source) string {
+	return src.EffectiveSchedule(c.Schedule)
+}
+
+// EffectiveSchedule returns s.Schedule, or def if s has none.
+func (s Source) EffectiveSchedule(def string) string {
+	if s.Schedule != "" {
+		return s.Schedule
+	}
+	return def
+}
+
+// Route returns the ids of the sections a story of this source goes to,
+// given the story's own categories as the partner wrote them: s.Sections,
+// then the sections its categories map to (matched regardless of case and
+// surrounding space) in the order the story lists them, without repeats.
+// If that is empty it returns [s.Fallback], or nothing if there is no
+// Fallback. Sections with "all: true" are never among them; they take every
+// story by themselves.
+//
+// On a Source from Parse, Route uses a lookup table built by Parse (so
+// Categories must not be changed afterwards); on one built in code it scans
+// Categories instead. The result is a new slice.
+func (s Source) Route(categories []string) []string {
+	out := make([]string, 0, len(s.Sections)+len(categories)+1)
+	add := func(ids []string) {
+		for _, id := range ids {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	add(s.Sections)
+	for _, c := range categories {
+		add(s.categoryTargets(c))
+	}
+	if len(out) == 0 && s.Fallback != "" {
+		out = append(out, s.Fallback)
+	}
+	return out
+}
+
+// categoryTargets returns the sections category maps to.
+func (s Source) categoryTargets(category string) []string {
+	norm := normCategory(category)
+	if s.routes != nil {
+		return s.routes[norm]
+	}
+	for c, ids := range s.Categories {
+		if normCategory(c) == norm {
+			return ids
+		}
+	}
+	return nil
+}
+
+// buildRoutes returns Categories keyed by normalized category.
+func (s Source) buildRoutes() map[string][]string {
+	if len(s.Categories) == 0 {
+		return nil
+	}
+	routes := make(map[string][]string, len(s.Categories))
+	for c, ids := range s.Categories {
+		routes[normCategory(c)] = ids
+	}
+	return routes
+}
+
+// normCategory is how categories are compared: trimmed and lower-cased.
+func normCategory(c string) string {
+	return strings.ToLower(strings.TrimSpace(c))
+}

@@ -1,0 +1,206 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// idPattern is what section and source ids must match: they appear in URLs.
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// Limits of Section.Limit.
+const (
+	minLimit = 1
+	maxLimit = 1000
+)
+
+// validator collects the problems of a Config whose defaults are applied.
+type validator struct {
+	file  string
+	lines map[string]int // key path -> line, as recorded by the decoder
+	errs  ErrorList
+}
+
+// validate checks c and returns every problem found. lines gives the line of
+// each key path that was in the file (see decoder); it may be empty.
+func (c *Config) validate(file string, lines map[string]int) ErrorList {
+	v := &validator{file: file, lines: lines}
+
+	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
+		v.errorf("server.listen", "invalid address %q: want host:port or :port", c.Server.Listen)
+	}
+	if msg := checkURL(c.Server.BaseURL); msg != "" {
+		v.errorf("server.base_url", "%s", msg)
+	}
+	v.schedule("schedule", c.Schedule)
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		v.errorf("timezone", "unknown time zone %q: want an IANA name such as \"UTC\" or \"Asia/Bangkok\"", c.Timezone)
+	}
+	if c.Fetch.Timeout <= 0 {
+		v.errorf("fetch.timeout", "must be greater than 0, got %s", c.Fetch.Timeout)
+	}
+	if c.Fetch.Jitter < 0 {
+		v.errorf("fetch.jitter", "must not be negative, got %s", c.Fetch.Jitter)
+	}
+	if c.Fetch.Workers < 1 {
+		v.errorf("fetch.workers", "must be at least 1, got %d", c.Fetch.Workers)
+	}
+
+	sections := v.sections(c.Sections)
+	seen := map[string]int{} // source id -> line
+	for i, src := range c.Sources {
+		v.source(fmt.Sprintf("sources[%d]", i), src, sections, seen)
+	}
+	return v.errs
+}
+
+// errorf records a problem with key, placed at the line of key or, if key
+// was not in the file, of its nearest enclosing key.
+func (v *validator) errorf(key, format string, args ...any) {
+	v.errs = append(v.errs, &Error{File: v.file, Line: v.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// line returns the line of key or of its nearest recorded parent.
+func (v *validator) line(key string) int {
+	for {
+		if line, ok := v.lines[key]; ok || key == "" {
+			return line
+		}
+		key = key[:max(strings.LastIndexAny(key, ".["), 0)]
+	}
+}
+
+// sections checks the sections and returns them by id.
+func (v *validator) sections(list []Section) map[string]Section {
+	if len(list) == 0 {
+		v.errorf("sections", "at least one section is required")
+	}
+	byID := map[string]Section{}
+	seen := map[string]int{} // id -> line
+	for i, s := range list {
+		key := fmt.Sprintf("sections[%d]", i)
+		v.uniqueID(key+".id", s.ID, seen)
+		byID[s.ID] = s
+		if s.Limit < minLimit || s.Limit > maxLimit {
+			v.errorf(key+".limit", "must be between %d and %d, got %d", minLimit, maxLimit, s.Limit)
+		}
+	}
+	return byID
+}
+
+// source checks one source. seen holds the ids of the sources before it.
+func (v *validator) source(key string, s Source, sections map[string]Section, seen map[string]int) {
+	v.uniqueID(key+".id", s.ID, seen)
+	if s.URL == "" {
+		v.errorf(key+".url", "required")
+	} else if msg := checkURL(s.URL); msg != "" {
+		v.errorf(key+".url", "%s", msg)
+	}
+	if s.Schedule != "" {
+		v.schedule(key+".schedule", s.Schedule)
+	}
+	for i, id := range s.Sections {
+		v.target(fmt.Sprintf("%s.sections[%d]", key, i), id, sections)
+	}
+
+	// Categories in file order, so "first defined" is the earlier line.
+	cats := make([]string, 0, len(s.Categories))
+	for c := range s.Categories {
+		cats = append(cats, c)
+	}
+	catKey := func(c string) string { return key + ".categories[" + strconv.Quote(c) + "]" }
+	slices.SortFunc(cats, func(a, b string) int {
+		if d := v.line(catKey(a)) - v.line(catKey(b)); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	first := map[string]string{} // normalized category -> category as written
+	for _, c := range cats {
+		ck := catKey(c)
+		norm := normCategory(c)
+		if norm == "" {
+			v.errorf(ck, "empty category")
+			continue
+		}
+		if prev, dup := first[norm]; dup {
+			v.errorf(ck, "same category as %q (line %d): categories match regardless of case and surrounding space", prev, v.line(catKey(prev)))
+			continue
+		}
+		first[norm] = c
+		for _, id := range s.Categories[c] {
+			v.target(ck, id, sections)
+		}
+	}
+
+	if s.Fallback != "" {
+		v.target(key+".fallback", s.Fallback, sections)
+	}
+}
+
+// uniqueID checks an id's form and that it is not in seen, then adds it.
+func (v *validator) uniqueID(key, id string, seen map[string]int) {
+	switch {
+	case id == "":
+		v.errorf(key, "required")
+	case !idPattern.MatchString(id):
+		v.errorf(key, "invalid id %q: want 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit", id)
+	default:
+		if first, dup := seen[id]; dup {
+			v.errorf(key, "duplicate id %q (first defined at line %d)", id, first)
+		} else {
+			seen[id] = v.line(key)
+		}
+	}
+}
+
+// target checks that a source routes stories to section id.
+func (v *validator) target(key, id string, sections map[string]Section) {
+	s, ok := sections[id]
+	switch {
+	case !ok:
+		v.errorf(key, "unknown section %q", id)
+	case s.All:
+		v.errorf(key, "section %q has \"all: true\" and takes every story already; do not route to it", id)
+	}
+}
+
+// schedule checks a cron spec the way the scheduler will parse it.
+func (v *validator) schedule(key, spec string) {
+	if err := parseSchedule(spec); err != nil {
+		v.errorf(key, "invalid schedule %q: %v", spec, err)
+	}
+}
+
+// parseSchedule parses spec with cron.ParseStandard, first refusing a bare
+// "TZ=zone" (or "CRON_TZ=zone") with no schedule after it, on which cron
+// v3.0.1 panics.
+func parseSchedule(spec string) error {
+	if (strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=")) && !strings.Contains(spec, " ") {
+		return fmt.Errorf("time zone prefix without a schedule")
+	}
+	_, err := cron.ParseStandard(spec)
+	return err
+}
+
+// checkURL returns what is wrong with an absolute http(s) URL, or "".
+func checkURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("invalid URL %q: %v", raw, err.(*url.Error).Err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Sprintf("invalid URL %q: want an absolute http:// or https:// URL", raw)
+	case u.Hostname() == "":
+		return fmt.Sprintf("invalid URL %q: no host", raw)
+	}
+	return ""
+}
