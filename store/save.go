@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// SaveResult counts what one SaveStories call did.
+type SaveResult struct {
+	New       int
+	Updated   int
+	Unchanged int
+	// Sections lists, sorted, the sections whose published content changed.
+	Sections []string
+}
+
+// Changed reports whether anything was written.
+func (r SaveResult) Changed() bool { return r.New+r.Updated > 0 }
+
+// existingStory is what the store needs to know of a stored story to decide
+// whether an incoming copy is new, changed or unchanged.
+type existingStory struct {
+	ID          int64
+	Key         string
+	ContentHash string
+	Published   time.Time
+	Updated     time.Time
+}
+
+// savePlan sorts one fetch's stories into inserts, updates and unchanged.
+type savePlan struct {
+	inserts   []*Story
+	updates   []storyUpdate
+	unchanged int
+}
+
+type storyUpdate struct {
+	old existingStory
+	new *Story
+}
+
+// keyChunk bounds the number of bound parameters in one IN list, well under
+// every dialect's limit.
+const keyChunk = 500
+
+// insertBatch is how many rows go into one multi-row INSERT statement.
+const insertBatch = 100
+
+// SaveStories stores one fetch of a source: new stories are inserted, stories
+// whose ContentHash changed are updated in place (keeping their id, PublicID,
+// Published and FirstSeen, with Updated moved forward), and unchanged stories
+// cost no write at all. Each story's Sections place it in sections. All
+// writes of one call happen in one transaction. Stories are identified by
+// (sourceID, Key); a key repeated within stories counts once, first wins.
+func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Story, now time.Time) (SaveResult, error) {
+	now = now.UTC().Truncate(time.Second)
+	batch := uniqueByKey(stories)
+	keys := make([]string, len(batch))
+	for i, st := range batch {
+		keys[i] = st.Key
+	}
+	db := s.db.WithContext(ctx)
+
+	// Read outside any transaction first: an unchanged feed, the common case,
+	// then never takes the write lock.
+	known, err := existingStories(db, sourceID, keys)
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
+	}
+	plan := makePlan(batch, known)
+	if len(plan.inserts)+len(plan.updates) == 0 {
+		return SaveResult{Unchanged: plan.unchanged}, nil
+	}
+
+	var result SaveResult
+	// A concurrent writer may store some of these stories between the read
+	// above and the transaction below: the unique index turns its copy into
+	// a skipped insert, never a duplicate.
+	err = db.Transaction(func(tx *gorm.DB) error {
+		changed := map[string]bool{}
+		inserted, err := s.insertStories(tx, sourceID, plan.inserts, now, changed)
+		if err != nil {
+			return err
+		}
+		if err := s.updateStories(tx, plan.updates, now, changed); err != nil {
+			return err
+		}
+		result = SaveResult{New: inserted, Updated: len(plan.updates), Unchanged: plan.unchanged + len(plan.inserts) - inserted}
+		for id := range changed {
+			result.Sections = append(result.Sections, id)
+		}
+		slices.Sort(result.Sections)
+		return nil
+	})
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
+	}
+	return result, nil
+}
+
+func uniqueByKey(stories []Story) []*Story {
+	seen := make(map[string]bool, len(stories))
+	out := make([]*Story, 0, len(stories))
+	for i := range stories {
+		if seen[stories[i].Key] {
+			continue
+		}
+		seen[stories[i].Key] = true
+		out = append(out, &stories[i])
+	}
+	return out
+}
+
+func existingStories(db *gorm.DB, sourceID string, keys []string) (map[string]existingStory, error) {
+	known := make(map[string]existingStory, len(keys))
+	for chunk := range slices.Chunk(keys, keyChunk) {
+		var rows []existingStory
+		err := db.Model(&Story{}).
+			Select("id", "key", "content_hash", "published", "updated").
+			Where("source_id = ? AND key IN ?", sourceID, chunk).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("look up stored stories: %w", err)
+		}
+		for _, r := range rows {
+			known[r.Key] = r
+		}
+	}
+	return known, nil
+}
+
+func makePlan(batch []*Story, known map[string]existingStory) savePlan {
+	var p savePlan
+	for _, st := range batch {
+		old, ok := known[st.Key]
+		switch {
+		case !ok:
+			p.inserts = append(p.inserts, st)
+		case old.ContentHash != st.ContentHash:
+			p.updates = append(p.updates, storyUpdate{old: old, new: st})
+		default:
+			p.unchanged++
+		}
+	}
+	return p
+}
+
+// insertStories adds new stories and places them in their sections, with
+// one multi-row statement per insertBatch stories: SQLite's per-statement
+// cost (parse, statement journal) is paid per batch, not per row. A story
+// that a concurrent writer stored first is left to that writer.
+func (s *Store) insertStories(tx *gorm.DB, sourceID string, stories []*Story, now time.Time, changed map[string]bool) (int, error) {
+	inserted := 0
+	var placements []StorySection
+	for batch := range slices.Chunk(stories, insertBatch) {
+		args := make([]any, 0, len(batch)*len(insertStoryColumns))
+		published := make(map[string]time.Time, len(batch))
+		for _, st := range batch {
+			pub := utcSecond(st.Published, now)
+			upd := utcSecond(st.Updated, pub)
+			if upd.Before(pub) {
+				upd = pub
+			}
+			published[st.Key] = pub
+			authors, err := jsonColumn(st.Authors)
+			if err != nil {
+				return 0, err
+			}
+			categories, err := jsonColumn(st.Categories)
+			if err != nil {
+				return 0, err
+			}
+			enclosures, err := jsonColumn(st.Enclosures)
+			if err != nil {
+				return 0, err
+			}
+			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
+				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language,
+				pub, upd, now, st.ContentHash)
+		}
+		var rows []struct {
+			ID  int64
+			Key string
+		}
+		if err := tx.Raw(s.sql.insertStories(len(batch)), args...).Scan(&rows).Error; err != nil {
+			return 0, fmt.Errorf("insert stories: %w", err)
+		}
+		ids := make(map[string]int64, len(rows))
+		for _, r := range rows {
+			ids[r.Key] = r.ID
+		}
+		for _, st := range batch {
+			id, ok := ids[st.Key]
+			if !ok {
+				continue // stored meanwhile by another writer
+			}
+			inserted++
+			for _, sec := range st.Sections {
+				placements = append(placements, StorySection{SectionID: sec, StoryID: id, Published: published[st.Key]})
+				changed[sec] = true
+			}
+		}
+	}
+	return inserted, s.placeStories(tx, placements)
+}
+
+// placeStories adds section placements, ignoring ones already there.
+func (s *Store) placeStories(tx *gorm.DB, placements []StorySection) error {
+	for batch := range slices.Chunk(placements, insertBatch) {
+		args := make([]any, 0, 3*len(batch))
+		for _, p := range batch {
+			args = append(args, p.SectionID, p.StoryID, p.Published)
+		}
+		if err := tx.Exec(s.sql.placeStories(len(batch)), args...).Error; err != nil {
+			return fmt.Errorf("place stories in sections: %w", err)
+		}
+	}
+	return nil
+}
+
+// jsonColumn encodes a list column the way GORM's json serializer does, so
+// rows written here read back through the model: NULL when empty.
+func jsonColumn[T any](list []T) (any, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return nil, fmt.Errorf("encode column: %w", err)
+	}
+	return string(b), nil
+}
+
+func (s *Store) updateStories(tx *gorm.DB, updates []storyUpdate, now time.Time, changed map[string]bool) error {
+	for _, u := range updates {
+		row := *u.new
+		// The edit is dated by the partner's own updated time when it moved
+		// forward, else by when it was seen; it never goes backwards.
+		row.Updated = utcSecond(row.Updated, time.Time{})
+		if !row.Updated.After(u.old.Updated) {
+			row.Updated = now
+		}
+		if row.Updated.Before(u.old.Updated) {
+			row.Updated = u.old.Updated
+		}
+		err := tx.Model(&Story{ID: u.old.ID}).
+			Select("guid", "link", "title", "summary", "content", "authors", "categories",
+				"enclosures", "image", "language", "updated", "content_hash").
+			Updates(&row).Error
+		if err != nil {
+			return fmt.Errorf("update story %d: %w", u.old.ID, err)
+		}
+		var before []string
+		if err := tx.Model(&StorySection{}).Where("story_id = ?", u.old.ID).Pluck("section_id", &before).Error; err != nil {
+			return fmt.Errorf("update story %d: sections: %w", u.old.ID, err)
+		}
+		if err := tx.Where("story_id = ?", u.old.ID).Delete(&StorySection{}).Error; err != nil {
+			return fmt.Errorf("update story %d: sections: %w", u.old.ID, err)
+		}
+		for _, sec := range before {
+			changed[sec] = true
+		}
+		placements := make([]StorySection, 0, len(row.Sections))
+		for _, sec := range row.Sections {
+			placements = append(placements, StorySection{SectionID: sec, StoryID: u.old.ID, Published: u.old.Published})
+			changed[sec] = true
+		}
+		if err := s.placeStories(tx, placements); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// utcSecond returns t in UTC truncated to the second, or fallback when t is
+// zero.
+func utcSecond(t, fallback time.Time) time.Time {
+	if t.IsZero() {
+		t = fallback
+	}
+	return t.UTC().Truncate(time.Second)
+}
