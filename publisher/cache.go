@@ -1,0 +1,135 @@
+package publisher
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"sync"
+	"time"
+)
+
+// rendering is one feed written out, ready to serve.
+type rendering struct {
+	body     []byte
+	etag     string    // strong validator: a hash of body, quoted
+	modified time.Time // newest story update, the Last-Modified time
+}
+
+// newRendering wraps body with its validators.
+func newRendering(body []byte, modified time.Time) *rendering {
+	sum := sha256.Sum256(body)
+	return &rendering{
+		body:     body,
+		etag:     `"` + hex.EncodeToString(sum[:16]) + `"`,
+		modified: modified,
+	}
+}
+
+// cacheKey names one feed: a section in one format.
+type cacheKey struct {
+	section string
+	ext     string
+}
+
+// flight is a rendering in progress; everyone asking for the same feed
+// meanwhile waits for it instead of starting another.
+type flight struct {
+	done chan struct{} // closed once res and err are set
+	res  *rendering
+	err  error
+}
+
+// errPanicked is what waiters get when the rendering they wait for panics.
+var errPanicked = errors.New("publisher: rendering panicked")
+
+// cache holds the rendered feeds and merges concurrent renderings of one
+// feed into one. It caches successes only.
+type cache struct {
+	mu       sync.Mutex
+	done     map[cacheKey]*rendering
+	inflight map[cacheKey]*flight
+	// gen counts a section's invalidations. A rendering started before an
+	// invalidation may have read the old stories, so it is served to those
+	// already waiting for it but not cached.
+	gen map[string]uint64
+
+	// joined, when set, is called each time a request starts waiting for a
+	// rendering already in progress (tests use it to know all are waiting).
+	joined func()
+}
+
+func newCache() *cache {
+	return &cache{
+		done:     make(map[cacheKey]*rendering),
+		inflight: make(map[cacheKey]*flight),
+		gen:      make(map[string]uint64),
+	}
+}
+
+// get returns the cached rendering of key, or waits for the one in
+// progress, or renders it itself. It gives up waiting when ctx ends; a
+// rendering it started itself runs to completion for the others' sake.
+func (c *cache) get(ctx context.Context, key cacheKey, render func() (*rendering, error)) (*rendering, error) {
+	c.mu.Lock()
+	if r, ok := c.done[key]; ok {
+		c.mu.Unlock()
+		return r, nil
+	}
+	if f, ok := c.inflight[key]; ok {
+		joined := c.joined
+		c.mu.Unlock()
+		if joined != nil {
+			joined()
+		}
+		select {
+		case <-f.done:
+			return f.res, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	c.inflight[key] = f
+	gen := c.gen[key.section]
+	c.mu.Unlock()
+
+	finished := false
+	defer func() {
+		if !finished {
+			f.res, f.err = nil, errPanicked
+		}
+		c.mu.Lock()
+		if c.inflight[key] == f {
+			delete(c.inflight, key)
+		}
+		if f.err == nil && c.gen[key.section] == gen {
+			c.done[key] = f.res
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.res, f.err = render()
+	finished = true
+	return f.res, f.err
+}
+
+// invalidate drops the renderings of the given sections, cached or in
+// progress; the next request for them renders afresh.
+func (c *cache) invalidate(sections map[string]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for s := range sections {
+		c.gen[s]++
+	}
+	for k := range c.done {
+		if sections[k.section] {
+			delete(c.done, k)
+		}
+	}
+	for k := range c.inflight {
+		if sections[k.section] {
+			delete(c.inflight, k)
+		}
+	}
+}

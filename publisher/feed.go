@@ -1,0 +1,244 @@
+package publisher
+
+import (
+	"html"
+	"strings"
+	"time"
+
+	"wirefeed/config"
+	"wirefeed/store"
+)
+
+// emptyFeedTime is the updated time of a feed with no stories, and of a story
+// with no date at all. Feeds need some date, and it must not vary between
+// renders or restarts, or an empty feed's ETag and Last-Modified would change
+// without its content changing. 2000-01-01T00:00:00Z is simply a fixed date
+// older than anything wirefeed will publish.
+var emptyFeedTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// generator names wirefeed in the feeds it writes.
+const generator = "wirefeed"
+
+// feed is one section ready to be written in any format: every string is
+// already XML-safe, every time is UTC, and every entry carries its partner.
+type feed struct {
+	SectionID   string
+	Title       string
+	Description string
+	HomeURL     string // the site's front page, BaseURL + "/"
+	FeedsURL    string // BaseURL + "/feeds/"; a feed is FeedsURL + id + "." + ext
+	Language    string // shared by every entry, "" when unknown or mixed
+	Updated     time.Time
+	Entries     []entry
+}
+
+// selfURL is the address of the feed in the format with extension ext.
+func (f *feed) selfURL(ext string) string {
+	return f.FeedsURL + f.SectionID + "." + ext
+}
+
+// entry is one story as every format publishes it.
+type entry struct {
+	ID         string
+	Link       string
+	Title      string
+	Summary    string // the partner's summary, HTML; may be ""
+	Content    string // the partner's full content, HTML; may be ""
+	Authors    []store.Person
+	Categories []string
+	Enclosures []store.Enclosure
+	Image      string
+	Language   string
+	Published  time.Time // zero when unknown
+	Updated    time.Time
+	Partner    partner
+}
+
+// partner is the source a story came from and how it must be credited.
+type partner struct {
+	ID          string
+	Name        string
+	URL         string // the partner's feed
+	Attribution string // e.g. "Provided by Nation"
+}
+
+// credit is the HTML paragraph appended to every story's HTML so that readers
+// of every format see whom the story comes from.
+func (e *entry) credit() string {
+	return "\n<p class=\"wirefeed-attribution\">" + html.EscapeString(e.Partner.Attribution) + "</p>"
+}
+
+// body is the story's HTML followed by the credit: its content, or its
+// summary when it has no content.
+func (e *entry) body() string {
+	if e.Content != "" {
+		return e.Content + e.credit()
+	}
+	return e.Summary + e.credit()
+}
+
+// buildFeed turns a section's stories, newest first, into a feed.
+func (p *Publisher) buildFeed(sec config.Section, stories []store.Story) *feed {
+	f := &feed{
+		SectionID:   sec.ID,
+		Title:       xmlSafe(sec.Title),
+		Description: xmlSafe(sec.Description),
+		HomeURL:     p.baseURL + "/",
+		FeedsURL:    p.baseURL + "/feeds/",
+		Updated:     emptyFeedTime,
+		Entries:     make([]entry, 0, len(stories)),
+	}
+	if f.Title == "" {
+		f.Title = sec.ID
+	}
+	for i := range stories {
+		e := p.buildEntry(&stories[i])
+		if i == 0 || e.Updated.After(f.Updated) {
+			f.Updated = e.Updated
+		}
+		f.Entries = append(f.Entries, e)
+	}
+	f.Language = commonLanguage(f.Entries)
+	return f
+}
+
+// buildEntry turns one stored story into an entry.
+func (p *Publisher) buildEntry(s *store.Story) entry {
+	e := entry{
+		ID:         xmlSafe(s.PublicID),
+		Link:       xmlSafe(s.Link),
+		Title:      xmlSafe(s.Title),
+		Summary:    xmlSafe(s.Summary),
+		Content:    xmlSafe(s.Content),
+		Categories: xmlSafeAll(s.Categories),
+		Image:      xmlSafe(s.Image),
+		Language:   languageTag(s.Language),
+		Published:  s.Published.UTC(),
+		Updated:    s.Updated.UTC(),
+		Partner:    p.partner(s.SourceID),
+	}
+	switch {
+	case !e.Updated.IsZero():
+	case !e.Published.IsZero():
+		e.Updated = e.Published
+	default:
+		e.Updated = emptyFeedTime
+	}
+	for _, a := range s.Authors {
+		a = store.Person{Name: strings.TrimSpace(xmlSafe(a.Name)), Email: xmlSafe(a.Email), URL: xmlSafe(a.URL)}
+		if a.Name == "" {
+			a.Name = a.Email
+		}
+		if a.Name != "" {
+			e.Authors = append(e.Authors, a)
+		}
+	}
+	if len(e.Authors) == 0 {
+		e.Authors = []store.Person{{Name: e.Partner.Name}}
+	}
+	for _, enc := range s.Enclosures {
+		enc.URL, enc.Type = xmlSafe(enc.URL), xmlSafe(enc.Type)
+		if enc.URL != "" {
+			e.Enclosures = append(e.Enclosures, enc)
+		}
+	}
+	return e
+}
+
+// partner describes the source with the given id, from the config; a source
+// the config does not know (any more) is named by its id.
+func (p *Publisher) partner(id string) partner {
+	src, ok := p.sources[id]
+	if !ok {
+		src = config.Source{ID: id}
+	}
+	pa := partner{
+		ID:          xmlSafe(src.ID),
+		Name:        xmlSafe(src.Name),
+		URL:         xmlSafe(src.URL),
+		Attribution: xmlSafe(src.Attribution),
+	}
+	if pa.Name == "" {
+		pa.Name = pa.ID
+	}
+	if pa.Attribution == "" {
+		// config.Load applies the same default; this covers configs built in code.
+		pa.Attribution = "Provided by " + pa.Name
+	}
+	return pa
+}
+
+// commonLanguage is the language of every entry, or "" if any entry's
+// language is unknown or differs from the others'.
+func commonLanguage(entries []entry) string {
+	if len(entries) == 0 {
+		return ""
+	}
+	lang := entries[0].Language
+	for _, e := range entries[1:] {
+		if !strings.EqualFold(e.Language, lang) {
+			return ""
+		}
+	}
+	return lang
+}
+
+// languageTag returns s if it has the shape of a language tag as Atom's
+// xml:lang accepts it ([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*), else "".
+func languageTag(s string) string {
+	for i, sub := range strings.Split(s, "-") {
+		if len(sub) < 1 || len(sub) > 8 {
+			return ""
+		}
+		for _, c := range []byte(sub) {
+			letter := 'a' <= c|0x20 && c|0x20 <= 'z'
+			digit := '0' <= c && c <= '9'
+			if !letter && (i == 0 || !digit) {
+				return ""
+			}
+		}
+	}
+	return s
+}
+
+// htmlText reduces an HTML fragment to plain text for the fields that must
+// be plain (JSON Feed's summary): tags are dropped (all but inline ones
+// leaving a space), entities decoded and white space collapsed.
+func htmlText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		open := strings.IndexByte(s, '<')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '>')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:open])
+		if !inlineTag(s[open+1 : open+end]) {
+			b.WriteByte(' ')
+		}
+		s = s[open+end+1:]
+	}
+	b.WriteString(s)
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+// inlineTag reports whether tag, the text between < and >, opens or closes
+// an inline element, which must not split the words around it.
+func inlineTag(tag string) bool {
+	tag = strings.TrimPrefix(tag, "/")
+	if i := strings.IndexAny(tag, " \t\r\n/"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch strings.ToLower(tag) {
+	case "a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,211 @@
+// Package publisher turns stored stories into RSS 2.0, Atom 1.0 and JSON
+// Feed 1.1 documents, one set per section, and serves them over HTTP with an
+// index page. Rendered feeds are cached until Invalidate is called for their
+// section, so polling an unchanged feed does no database work.
+package publisher
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"wirefeed/config"
+	"wirefeed/store"
+)
+
+// StoryReader is what the publisher needs from the store.
+type StoryReader interface {
+	// SectionStories returns the newest `limit` stories routed to section, newest first
+	// (by Published, then ID). sectionID "" means all stories of every section.
+	SectionStories(ctx context.Context, sectionID string, limit int) ([]store.Story, error)
+}
+
+// defaultLimit is the number of stories in a section whose Limit is not
+// positive, which only a config built in code can have (config.Load
+// defaults it to the same number).
+const defaultLimit = 50
+
+// cacheControl lets clients and proxies reuse a feed for a minute.
+const cacheControl = "public, max-age=60"
+
+// format is one of the feed formats and the extension it is served under.
+type format struct {
+	ext       string
+	mediaType string
+	render    func(*feed) ([]byte, error)
+}
+
+// formats lists the feed formats wirefeed serves.
+var formats = []format{
+	{"rss", "application/rss+xml", renderRSS},
+	{"atom", "application/atom+xml", renderAtom},
+	{"json", "application/feed+json", renderJSON},
+}
+
+// contentType is the Content-Type the format is served with.
+func (f *format) contentType() string {
+	return f.mediaType + "; charset=utf-8"
+}
+
+// formatByExt returns the format served under ext, or nil.
+func formatByExt(ext string) *format {
+	for i := range formats {
+		if formats[i].ext == ext {
+			return &formats[i]
+		}
+	}
+	return nil
+}
+
+// Publisher renders and serves the feeds of the configured sections. It
+// takes what it needs from the config when created; later changes to the
+// config are not seen. It is safe for concurrent use.
+type Publisher struct {
+	reader   StoryReader
+	baseURL  string
+	sections []config.Section
+	byID     map[string]config.Section
+	allIDs   []string // sections with All set
+	sources  map[string]config.Source
+	cache    *cache
+	index    *rendering
+	indexErr error
+	mux      *http.ServeMux
+	log      *slog.Logger // nil: slog.Default()
+}
+
+// New returns a Publisher of cfg's sections reading stories from r.
+// Links in the feeds are built on cfg.Server.BaseURL.
+func New(cfg *config.Config, r StoryReader) *Publisher {
+	p := &Publisher{
+		reader:  r,
+		baseURL: strings.TrimRight(cfg.Server.BaseURL, "/"),
+		byID:    make(map[string]config.Section, len(cfg.Sections)),
+		sources: make(map[string]config.Source, len(cfg.Sources)),
+		cache:   newCache(),
+	}
+	for _, s := range cfg.Sections {
+		if _, dup := p.byID[s.ID]; dup {
+			continue
+		}
+		p.byID[s.ID] = s
+		p.sections = append(p.sections, s)
+		if s.All {
+			p.allIDs = append(p.allIDs, s.ID)
+		}
+	}
+	for _, s := range cfg.Sources {
+		if _, dup := p.sources[s.ID]; !dup {
+			p.sources[s.ID] = s
+		}
+	}
+	p.index, p.indexErr = p.renderIndex()
+
+	p.mux = http.NewServeMux()
+	p.mux.HandleFunc("GET /{$}", p.serveIndex)
+	p.mux.HandleFunc("GET /feeds/{file}", p.serveFeed)
+	return p
+}
+
+// Handler returns the HTTP handler serving the index page at / and the
+// feeds at /feeds/{section}.rss, .atom and .json. GET and HEAD are served;
+// other methods get 405.
+func (p *Publisher) Handler() http.Handler {
+	return p.mux
+}
+
+// Invalidate drops cached renderings of the named sections and of every `all: true` section.
+// The next request for one of their feeds renders it from the store again.
+// Unknown section ids are ignored.
+func (p *Publisher) Invalidate(sectionIDs ...string) {
+	drop := make(map[string]bool, len(sectionIDs)+len(p.allIDs))
+	for _, id := range sectionIDs {
+		if _, ok := p.byID[id]; ok {
+			drop[id] = true
+		}
+	}
+	for _, id := range p.allIDs {
+		drop[id] = true
+	}
+	p.cache.invalidate(drop)
+}
+
+// serveFeed serves /feeds/{section}.{ext}.
+func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file")
+	dot := strings.LastIndexByte(file, '.')
+	if dot < 0 {
+		http.Error(w, fmt.Sprintf("no feed %q: want %s.rss, .atom or .json", file, file), http.StatusNotFound)
+		return
+	}
+	id, ext := file[:dot], file[dot+1:]
+	sec, ok := p.byID[id]
+	if !ok {
+		http.Error(w, fmt.Sprintf("no section %q", id), http.StatusNotFound)
+		return
+	}
+	f := formatByExt(ext)
+	if f == nil {
+		http.Error(w, fmt.Sprintf("no feed format %q: want rss, atom or json", ext), http.StatusNotFound)
+		return
+	}
+
+	res, err := p.cache.get(r.Context(), cacheKey{id, ext}, func() (*rendering, error) {
+		// Others may be waiting for this rendering: it must not fail
+		// because the client that happened to start it went away.
+		return p.render(context.WithoutCancel(r.Context()), sec, f)
+	})
+	if err != nil {
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			return // the client is gone
+		}
+		log := p.log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.ErrorContext(r.Context(), "publisher: render feed", "section", id, "format", ext, "err", err)
+		http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
+		return
+	}
+	serve(w, r, f.contentType(), res)
+}
+
+// render reads a section's stories and writes them in format f.
+func (p *Publisher) render(ctx context.Context, sec config.Section, f *format) (*rendering, error) {
+	limit := sec.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	query := sec.ID
+	if sec.All {
+		query = ""
+	}
+	stories, err := p.reader.SectionStories(ctx, query, limit)
+	if err != nil {
+		return nil, fmt.Errorf("publisher: section %s: %w", sec.ID, err)
+	}
+	if len(stories) > limit {
+		stories = stories[:limit]
+	}
+	fd := p.buildFeed(sec, stories)
+	body, err := f.render(fd)
+	if err != nil {
+		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)
+	}
+	return newRendering(body, fd.Updated), nil
+}
+
+// serve writes res with its validators, answering conditional requests
+// (If-None-Match, If-Modified-Since, ...) and HEAD as net/http does for
+// files.
+func serve(w http.ResponseWriter, r *http.Request, contentType string, res *rendering) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", cacheControl)
+	h.Set("ETag", res.etag)
+	http.ServeContent(w, r, "", res.modified, bytes.NewReader(res.body))
+}

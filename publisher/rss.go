@@ -1,0 +1,140 @@
+package publisher
+
+import (
+	"encoding/xml"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/feeds"
+)
+
+// rssDoc is gorilla/feeds' <rss> wrapper with the atom, dc and media
+// namespaces declared and a channel of type rssChannel. A field declared here
+// hides the embedded field with the same XML name.
+type rssDoc struct {
+	feeds.RssFeedXml
+	AtomNS  string `xml:"xmlns:atom,attr"`
+	DCNS    string `xml:"xmlns:dc,attr"`
+	MediaNS string `xml:"xmlns:media,attr"`
+	Channel *rssChannel
+}
+
+// rssChannel is gorilla/feeds' RssFeed with an atom:link rel="self" and
+// items of type rssItem.
+type rssChannel struct {
+	feeds.RssFeed
+	Self  rssAtomLink
+	Items []*rssItem `xml:"item"`
+}
+
+// rssAtomLink is an <atom:link> inside RSS.
+type rssAtomLink struct {
+	XMLName xml.Name `xml:"atom:link"`
+	Href    string   `xml:"href,attr"`
+	Rel     string   `xml:"rel,attr"`
+	Type    string   `xml:"type,attr"`
+}
+
+// rssItem is gorilla/feeds' RssItem with several categories, dc:creator
+// authors, a <source url="…"> element, the update time and an image.
+type rssItem struct {
+	feeds.RssItem
+	Link       string     `xml:"link,omitempty"`
+	Creators   []string   `xml:"dc:creator"`
+	Categories []string   `xml:"category"`
+	Source     *rssSource `xml:"source"`
+	Updated    string     `xml:"atom:updated"`
+	Image      *mediaContent
+}
+
+// rssSource is RSS 2.0's <source>: the partner's name, with its feed's URL.
+type rssSource struct {
+	URL  string `xml:"url,attr"`
+	Name string `xml:",chardata"`
+}
+
+// renderRSS writes f as an RSS 2.0 document.
+func renderRSS(f *feed) ([]byte, error) {
+	description := f.Description
+	if description == "" {
+		description = f.Title // required by RSS 2.0
+	}
+	ch := &rssChannel{
+		RssFeed: feeds.RssFeed{
+			Title:         f.Title,
+			Link:          f.HomeURL,
+			Description:   description,
+			Language:      f.Language,
+			LastBuildDate: rssTime(f.Updated),
+			Generator:     generator,
+		},
+		Self:  rssAtomLink{Href: f.selfURL("rss"), Rel: "self", Type: "application/rss+xml"},
+		Items: make([]*rssItem, 0, len(f.Entries)),
+	}
+	for i := range f.Entries {
+		ch.Items = append(ch.Items, newRssItem(&f.Entries[i]))
+	}
+	doc := &rssDoc{
+		RssFeedXml: feeds.RssFeedXml{Version: "2.0", ContentNamespace: contentNS},
+		AtomNS:     atomNS,
+		DCNS:       dcNS,
+		MediaNS:    mediaNS,
+		Channel:    ch,
+	}
+	return encodeXML(f, doc)
+}
+
+func newRssItem(e *entry) *rssItem {
+	x := &rssItem{
+		RssItem: feeds.RssItem{
+			Title: e.Title,
+			Guid:  &feeds.RssGuid{Id: e.ID, IsPermaLink: "false"},
+		},
+		Link:       e.Link,
+		Categories: e.Categories,
+		Updated:    atomTime(e.Updated),
+	}
+	// The description is what most readers show: the summary when there is
+	// one, otherwise the content; both carry the credit.
+	if e.Summary != "" {
+		x.Description = e.Summary + e.credit()
+	} else {
+		x.Description = e.body()
+	}
+	if e.Content != "" {
+		x.Content = &feeds.RssContent{Content: e.body()}
+	}
+	if e.Partner.URL != "" { // RSS 2.0 requires the url attribute
+		x.Source = &rssSource{URL: e.Partner.URL, Name: e.Partner.Name}
+	}
+	if !e.Published.IsZero() {
+		x.PubDate = rssTime(e.Published)
+	}
+	// <author> must be an e-mail address; names go into dc:creator.
+	for _, a := range e.Authors {
+		x.Creators = append(x.Creators, a.Name)
+		if x.Author == "" && a.Email != "" {
+			x.Author = a.Email
+			if a.Name != a.Email {
+				x.Author += " (" + a.Name + ")"
+			}
+		}
+	}
+	// RSS 2.0 allows one enclosure per item.
+	if len(e.Enclosures) > 0 {
+		enc := e.Enclosures[0]
+		x.Enclosure = &feeds.RssEnclosure{Url: enc.URL, Length: strconv.FormatInt(max(enc.Length, 0), 10), Type: enc.Type}
+		if x.Enclosure.Type == "" {
+			x.Enclosure.Type = "application/octet-stream"
+		}
+	}
+	if e.Image != "" {
+		x.Image = &mediaContent{URL: e.Image, Medium: "image"}
+	}
+	return x
+}
+
+// rssTime formats t as RFC 1123 with a numeric zone, in UTC.
+func rssTime(t time.Time) string {
+	return t.UTC().Format(time.RFC1123Z)
+}
