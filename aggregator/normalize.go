@@ -1,0 +1,238 @@
+package aggregator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"wirefeed/store"
+)
+
+// maxKeyLen bounds an identity key; longer GUIDs or links are hashed.
+const maxKeyLen = 512
+
+// futureSkew is how far in the future a partner's date may lie before it is
+// taken for a clock error and replaced by the time the story was first seen.
+const futureSkew = 10 * time.Minute
+
+// normalizer turns parsed feed items of one source into stories: it decides
+// each story's identity, its public id and its content hash, once, so that
+// everything downstream can trust those fields.
+type normalizer struct {
+	sourceID  string
+	authority string   // tag URI authority for public ids
+	base      *url.URL // for resolving relative links
+	language  string
+	now       time.Time
+	hash      hash.Hash
+}
+
+func newNormalizer(sourceID, authority string, base *url.URL, feed *gofeed.Feed, now time.Time) *normalizer {
+	n := &normalizer{sourceID: sourceID, authority: authority, base: base, now: now.UTC(), hash: sha256.New()}
+	if feed.Link != "" {
+		if u, err := base.Parse(strings.TrimSpace(feed.Link)); err == nil && u.IsAbs() {
+			n.base = u
+		}
+	}
+	n.language = strings.TrimSpace(feed.Language)
+	return n
+}
+
+// story converts one item; it never fails: a story missing everything but a
+// title is still a story.
+func (n *normalizer) story(item *gofeed.Item) store.Story {
+	st := store.Story{
+		SourceID: n.sourceID,
+		GUID:     strings.TrimSpace(item.GUID),
+		Link:     n.resolve(item.Link),
+		Title:    strings.TrimSpace(item.Title),
+		Summary:  strings.TrimSpace(item.Description),
+		Content:  strings.TrimSpace(item.Content),
+		Language: n.language,
+	}
+	if st.Link == "" && len(item.Links) > 0 {
+		st.Link = n.resolve(item.Links[0])
+	}
+	for _, p := range item.Authors {
+		if p == nil || (strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "") {
+			continue
+		}
+		st.Authors = append(st.Authors, store.Person{Name: strings.TrimSpace(p.Name), Email: strings.TrimSpace(p.Email)})
+	}
+	st.Categories = cleanCategories(item.Categories)
+	for _, e := range item.Enclosures {
+		if e == nil || strings.TrimSpace(e.URL) == "" {
+			continue
+		}
+		length, _ := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64)
+		st.Enclosures = append(st.Enclosures, store.Enclosure{URL: n.resolve(e.URL), Type: strings.TrimSpace(e.Type), Length: max(length, 0)})
+	}
+	if item.Image != nil {
+		st.Image = n.resolve(item.Image.URL)
+	}
+
+	st.Published = n.date(item.PublishedParsed)
+	if st.Published.IsZero() {
+		st.Published = n.date(item.UpdatedParsed)
+	}
+	if st.Published.IsZero() {
+		st.Published = n.now
+	}
+	st.Updated = n.date(item.UpdatedParsed)
+	if st.Updated.Before(st.Published) {
+		st.Updated = st.Published
+	}
+	if st.Title == "" {
+		st.Title = untitled(st)
+	}
+
+	st.Key = n.key(st, item)
+	st.PublicID = n.publicID(st.Key)
+	st.ContentHash = n.contentHash(st)
+	return st
+}
+
+// key is the story's identity within its source: the GUID, else the link,
+// else a hash of title and the partner's date text.
+func (n *normalizer) key(st store.Story, item *gofeed.Item) string {
+	var k string
+	switch {
+	case st.GUID != "":
+		k = "g:" + st.GUID
+	case st.Link != "":
+		k = "l:" + st.Link
+	default:
+		date := item.Published
+		if date == "" {
+			date = item.Updated
+		}
+		return "h:" + n.sum(st.Title, date)
+	}
+	if len(k) > maxKeyLen {
+		return k[:2] + "sha256:" + n.sum(k[2:])
+	}
+	return k
+}
+
+// publicID is the id the story is published under: a tag URI (RFC 4151)
+// derived from its identity only, so it is the same across restarts and even
+// across rebuilt databases.
+func (n *normalizer) publicID(key string) string {
+	return "tag:" + n.authority + ",2026:" + n.sourceID + "/" + n.sum(key)[:24]
+}
+
+// contentHash covers everything a reader sees but the dates, so a re-stamped
+// item is not taken for an edit.
+func (n *normalizer) contentHash(st store.Story) string {
+	parts := []string{st.Link, st.Title, st.Summary, st.Content, st.Image, st.Language}
+	for _, p := range st.Authors {
+		parts = append(parts, "a", p.Name, p.Email)
+	}
+	for _, c := range st.Categories {
+		parts = append(parts, "c", c)
+	}
+	for _, e := range st.Enclosures {
+		parts = append(parts, "e", e.URL, e.Type, strconv.FormatInt(e.Length, 10))
+	}
+	return n.sum(parts...)
+}
+
+// sum hashes parts, separated so that ("ab","c") and ("a","bc") differ.
+func (n *normalizer) sum(parts ...string) string {
+	n.hash.Reset()
+	var sep = []byte{0}
+	for _, p := range parts {
+		n.hash.Write([]byte(p))
+		n.hash.Write(sep)
+	}
+	var buf [sha256.Size]byte
+	return hex.EncodeToString(n.hash.Sum(buf[:0]))
+}
+
+// date returns t in UTC truncated to the second, or zero; a date further in
+// the future than futureSkew becomes the time first seen.
+func (n *normalizer) date(t *time.Time) time.Time {
+	if t == nil || t.IsZero() || t.Year() < 1900 {
+		return time.Time{}
+	}
+	d := t.UTC().Truncate(time.Second)
+	if d.After(n.now.Add(futureSkew)) {
+		return n.now.Truncate(time.Second)
+	}
+	return d
+}
+
+// resolve makes a link absolute against the feed's own address.
+func (n *normalizer) resolve(link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" || n.base == nil {
+		return link
+	}
+	u, err := n.base.Parse(link)
+	if err != nil {
+		return link
+	}
+	return u.String()
+}
+
+func cleanCategories(in []string) []string {
+	var out []string
+	for _, c := range in {
+		c = strings.Join(strings.Fields(c), " ")
+		if c == "" || containsFold(out, c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// untitled gives a story without a title one a reader can recognise: the
+// start of its summary text, else its link.
+func untitled(st store.Story) string {
+	text := strings.Join(strings.Fields(stripTags(st.Summary+" "+st.Content)), " ")
+	if text == "" {
+		if st.Link != "" {
+			return st.Link
+		}
+		return "Untitled"
+	}
+	const maxRunes = 80
+	if r := []rune(text); len(r) > maxRunes {
+		return strings.TrimSpace(string(r[:maxRunes])) + "…"
+	}
+	return text
+}
+
+// stripTags drops anything between < and >; good enough for a title hint.
+func stripTags(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '<':
+			depth++
+		case r == '>' && depth > 0:
+			depth--
+			b.WriteByte(' ')
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

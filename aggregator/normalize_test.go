@@ -1,0 +1,79 @@
+package aggregator
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+)
+
+func testNormalizer(feed *gofeed.Feed) *normalizer {
+	base, _ := url.Parse("https://partner.example/rss/feed.xml")
+	return newNormalizer("partner", "news.example.com", base, feed, testNow)
+}
+
+func TestNormalizeResolvesRelativeLinks(t *testing.T) {
+	n := testNormalizer(&gofeed.Feed{Link: "https://partner.example/news/"})
+	st := n.story(&gofeed.Item{Title: "x", Link: "2026/11/story.html", Enclosures: []*gofeed.Enclosure{{URL: "/img/a.jpg", Length: "12"}}})
+	if st.Link != "https://partner.example/news/2026/11/story.html" {
+		t.Errorf("link = %q", st.Link)
+	}
+	if st.Enclosures[0].URL != "https://partner.example/img/a.jpg" || st.Enclosures[0].Length != 12 {
+		t.Errorf("enclosure = %+v", st.Enclosures[0])
+	}
+}
+
+func TestNormalizeDates(t *testing.T) {
+	n := testNormalizer(&gofeed.Feed{})
+	future := testNow.Add(48 * time.Hour)
+	past := time.Date(2026, 11, 27, 8, 0, 0, 500, time.FixedZone("ICT", 7*3600))
+	for _, tc := range []struct {
+		name            string
+		published, upd  *time.Time
+		wantPub, wantUp time.Time
+	}{
+		{"none falls back to first seen", nil, nil, testNow, testNow},
+		{"future clamps to first seen", &future, nil, testNow, testNow},
+		{"zone converted and truncated", &past, nil, time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)},
+		{"only updated", nil, &past, time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)},
+	} {
+		st := n.story(&gofeed.Item{Title: "x", GUID: "1", PublishedParsed: tc.published, UpdatedParsed: tc.upd})
+		if !st.Published.Equal(tc.wantPub) || !st.Updated.Equal(tc.wantUp) || st.Published.Location() != time.UTC {
+			t.Errorf("%s: published %v updated %v, want %v %v", tc.name, st.Published, st.Updated, tc.wantPub, tc.wantUp)
+		}
+	}
+}
+
+func TestIdentityIsStableAndHashIgnoresDates(t *testing.T) {
+	d1 := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	d2 := d1.Add(time.Hour)
+	item := gofeed.Item{GUID: "jiji-1", Title: "Yen firms", Description: "<p>Tokyo</p>", PublishedParsed: &d1}
+	a := testNormalizer(&gofeed.Feed{}).story(&item)
+	restamped := item
+	restamped.PublishedParsed = &d2
+	b := testNormalizer(&gofeed.Feed{}).story(&restamped)
+	if a.Key != "g:jiji-1" || a.PublicID != b.PublicID || a.ContentHash != b.ContentHash {
+		t.Errorf("re-stamp changed identity or hash: %s/%s vs %s/%s", a.PublicID, a.ContentHash, b.PublicID, b.ContentHash)
+	}
+	if !strings.HasPrefix(a.PublicID, "tag:news.example.com,2026:partner/") {
+		t.Errorf("public id = %q", a.PublicID)
+	}
+	edited := item
+	edited.Title = "Yen firms further"
+	if c := testNormalizer(&gofeed.Feed{}).story(&edited); c.ContentHash == a.ContentHash || c.PublicID != a.PublicID {
+		t.Errorf("edit: hash %s (was %s), id %s (was %s)", c.ContentHash, a.ContentHash, c.PublicID, a.PublicID)
+	}
+	long := gofeed.Item{GUID: strings.Repeat("x", 2000), Title: "t"}
+	if k := testNormalizer(&gofeed.Feed{}).story(&long).Key; len(k) > maxKeyLen || !strings.HasPrefix(k, "g:sha256:") {
+		t.Errorf("long guid key = %q", k)
+	}
+}
+
+func TestUntitledStoryGetsATitle(t *testing.T) {
+	st := testNormalizer(&gofeed.Feed{}).story(&gofeed.Item{GUID: "1", Description: "<p>Flood waters <b>recede</b> in Ayutthaya</p>"})
+	if st.Title != "Flood waters recede in Ayutthaya" {
+		t.Errorf("title = %q", st.Title)
+	}
+}

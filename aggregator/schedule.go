@@ -1,0 +1,131 @@
+package aggregator
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"wirefeed/config"
+)
+
+// Scheduler pulls every source on its cron schedule. Each job recovers from
+// panics and is skipped while its previous run is still going; each source is
+// delayed by a fixed jitter of its own, so a hundred sources on one schedule
+// do not fire in the same second.
+type Scheduler struct {
+	agg  *Aggregator
+	cron *cron.Cron
+	log  *slog.Logger
+	// stop is closed when the scheduler stops, cutting jitter waits and
+	// in-flight fetches short.
+	ctx     context.Context
+	cancel  context.CancelFunc
+	entries map[string]cron.EntryID
+}
+
+// NewScheduler registers a job per source of cfg. Schedules were validated
+// by config, but are checked again here so that a Scheduler built from a
+// hand-made Config fails clearly.
+func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Scheduler, error) {
+	logger := cronLogger{log}
+	c := cron.New(
+		cron.WithLocation(cfg.Location()),
+		cron.WithParser(cron.NewParser(cron.Minute|cron.Hour|cron.Dom|cron.Month|cron.Dow|cron.Descriptor)),
+		cron.WithChain(cron.Recover(logger)),
+		cron.WithLogger(logger),
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Scheduler{agg: agg, cron: c, log: log, ctx: ctx, cancel: cancel, entries: map[string]cron.EntryID{}}
+	jitter := time.Duration(cfg.Fetch.Jitter)
+	for _, src := range cfg.Sources {
+		spec := cfg.ScheduleOf(src)
+		job := cron.NewChain(cron.SkipIfStillRunning(logger)).Then(s.job(src, sourceJitter(src.ID, jitter)))
+		id, err := c.AddJob(spec, job)
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("aggregator: schedule %s: %q: %w", src.ID, spec, err)
+		}
+		s.entries[src.ID] = id
+	}
+	return s, nil
+}
+
+// job is the scheduled work for one source.
+func (s *Scheduler) job(src config.Source, delay time.Duration) cron.Job {
+	return cron.FuncJob(func() {
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-s.ctx.Done():
+				t.Stop()
+				return
+			}
+		}
+		rep := s.agg.Fetch(s.ctx, src)
+		logReport(s.log, rep)
+	})
+}
+
+// sourceJitter spreads sources over [0, max) by a hash of their id, so each
+// source keeps the same offset from run to run.
+func sourceJitter(id string, max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return time.Duration(h.Sum64() % uint64(max))
+}
+
+// Start begins running jobs in the background.
+func (s *Scheduler) Start() { s.cron.Start() }
+
+// Stop stops scheduling new runs, cancels jitter waits and in-flight
+// fetches (their store writes, once begun, still finish) and waits for
+// running jobs until ctx is done.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	s.cancel()
+	done := s.cron.Stop()
+	select {
+	case <-done.Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("aggregator: scheduler stop: %w", ctx.Err())
+	}
+}
+
+// Next returns when a source is next due (before its jitter), or the zero
+// time when the scheduler is not running or does not know the source.
+func (s *Scheduler) Next(sourceID string) time.Time {
+	id, ok := s.entries[sourceID]
+	if !ok {
+		return time.Time{}
+	}
+	return s.cron.Entry(id).Next
+}
+
+func logReport(log *slog.Logger, rep Report) {
+	switch {
+	case rep.Skipped:
+		log.Info("fetch skipped: already running", "source", rep.Source)
+	case rep.Err != nil:
+		log.Error("fetch failed", "source", rep.Source, "err", rep.Err, "took", rep.Took)
+	default:
+		log.Info("fetched", "source", rep.Source, "items", rep.Items, "new", rep.New,
+			"updated", rep.Updated, "unchanged", rep.Unchanged, "took", rep.Took)
+	}
+}
+
+// cronLogger lets cron log through slog.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
+}
