@@ -47,8 +47,10 @@ type Story struct {
 	Key      string `gorm:"size:1024;not null;uniqueIndex:idx_story_identity,priority:2"`
 	// PublicID is the id the story is published under in every section and
 	// format. It is assigned once, when the story is first stored, and never
-	// changes.
-	PublicID string `gorm:"size:1024;not null;uniqueIndex"`
+	// changes. The aggregator derives it from (SourceID, Key), so the
+	// identity index already keeps it unique; it has no index of its own,
+	// which would cost a random-order B-tree insert per story.
+	PublicID string `gorm:"size:1024;not null"`
 
 	GUID       string      `gorm:"size:1024;not null;default:''"`
 	Link       string      `gorm:"size:2048;not null;default:''"`
@@ -75,9 +77,11 @@ type Story struct {
 }
 
 // StorySection places a story in a section. Published is copied from the
-// story so a section's newest stories come straight off an index.
+// story so a section's newest stories come straight off an index. The
+// primary key leads with StoryID so re-routing a story finds its rows
+// without another index.
 type StorySection struct {
+	StoryID   int64     `gorm:"primaryKey;autoIncrement:false"`
 	SectionID string    `gorm:"primaryKey;size:64;index:idx_section_published,priority:1"`
-	StoryID   int64     `gorm:"primaryKey;index"`
 	Published time.Time `gorm:"not null;index:idx_section_published,priority:2,sort:desc"`
 }

@@ -30,7 +30,7 @@ func OpenSQLite(path string) (*Store, error) {
 	q := url.Values{}
 	// Applies only when the file is created. Stories are a few KiB each:
 	// larger pages mean fewer page splits and fewer WAL writes per fetch.
-	q.Add("_pragma", "page_size(8192)")
+	q.Add("_pragma", "page_size(4096)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	// NORMAL is durable in WAL mode except against power loss of the last
