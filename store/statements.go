@@ -8,10 +8,23 @@ import (
 
 // statementSQL builds the multi-row statements of the ingest path, the one
 // place where per-row cost matters, and remembers them by row count. They are
-// written in the SQL that SQLite and PostgreSQL share.
+// written in the SQL that SQLite and PostgreSQL share, but for the verb that
+// skips rows already stored: SQLite's INSERT OR IGNORE never needs a
+// statement journal (the statement cannot abort), which makes it much cheaper
+// than ON CONFLICT DO NOTHING there.
 type statementSQL struct {
-	mu    sync.Mutex
-	cache map[string]string
+	dialect string
+	mu      sync.Mutex
+	cache   map[string]string
+}
+
+// insertIgnoring returns the start and end of an INSERT that skips rows
+// conflicting with a unique constraint.
+func (q *statementSQL) insertIgnoring() (verb, tail string) {
+	if q.dialect == "sqlite" {
+		return "INSERT OR IGNORE INTO ", ""
+	}
+	return "INSERT INTO ", " ON CONFLICT DO NOTHING"
 }
 
 var insertStoryColumns = []string{
@@ -24,9 +37,9 @@ var insertStoryColumns = []string{
 // stored and returns the id and key of each row it did insert.
 func (q *statementSQL) insertStories(rows int) string {
 	return q.get("stories", rows, func() string {
-		return "INSERT OR IGNORE INTO stories (" + strings.Join(insertStoryColumns, ", ") + ") VALUES " +
-			valueLists(rows, len(insertStoryColumns)) +
-			" RETURNING id, key"
+		verb, tail := q.insertIgnoring()
+		return verb + "stories (" + strings.Join(insertStoryColumns, ", ") + ") VALUES " +
+			valueLists(rows, len(insertStoryColumns)) + tail + " RETURNING id, key"
 	})
 }
 
@@ -34,8 +47,8 @@ func (q *statementSQL) insertStories(rows int) string {
 // already there.
 func (q *statementSQL) placeStories(rows int) string {
 	return q.get("sections", rows, func() string {
-		return "INSERT OR IGNORE INTO story_sections (section_id, story_id, published) VALUES " +
-			valueLists(rows, 3)
+		verb, tail := q.insertIgnoring()
+		return verb + "story_sections (section_id, story_id, published) VALUES " + valueLists(rows, 3) + tail
 	})
 }
 

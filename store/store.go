@@ -71,7 +71,7 @@ func New(db *gorm.DB) (*Store, error) {
 	if err := db.AutoMigrate(&Source{}, &Story{}, &StorySection{}); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil
 }
 
 // Close releases the database.
