@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -96,6 +97,19 @@ type Report struct {
 	Skipped bool
 	Err     error
 	Took    time.Duration
+}
+
+// Log writes the report as one structured log line.
+func (r Report) Log(log *slog.Logger) {
+	switch {
+	case r.Skipped:
+		log.Info("fetch skipped: already running", "source", r.Source)
+	case r.Err != nil:
+		log.Error("fetch failed", "source", r.Source, "err", r.Err, "took", r.Took.Round(time.Millisecond))
+	default:
+		log.Info("fetched", "source", r.Source, "items", r.Items, "new", r.New,
+			"updated", r.Updated, "unchanged", r.Unchanged, "took", r.Took.Round(time.Millisecond))
+	}
 }
 
 // ErrUnknownSource is returned for a source id not in the config.

@@ -35,7 +35,6 @@ func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Sched
 	c := cron.New(
 		cron.WithLocation(cfg.Location()),
 		cron.WithParser(cron.NewParser(cron.Minute|cron.Hour|cron.Dom|cron.Month|cron.Dow|cron.Descriptor)),
-		cron.WithChain(cron.Recover(logger)),
 		cron.WithLogger(logger),
 	)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -43,8 +42,7 @@ func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Sched
 	jitter := time.Duration(cfg.Fetch.Jitter)
 	for _, src := range cfg.Sources {
 		spec := cfg.ScheduleOf(src)
-		job := cron.NewChain(cron.SkipIfStillRunning(logger)).Then(s.job(src, sourceJitter(src.ID, jitter)))
-		id, err := c.AddJob(spec, job)
+		id, err := c.AddJob(spec, s.wrap(s.job(src, sourceJitter(src.ID, jitter))))
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("aggregator: schedule %s: %q: %w", src.ID, spec, err)
@@ -52,6 +50,13 @@ func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Sched
 		s.entries[src.ID] = id
 	}
 	return s, nil
+}
+
+// wrap guards a job: a panic is logged instead of killing the daemon, and a
+// run that finds the previous one still going is skipped.
+func (s *Scheduler) wrap(job cron.Job) cron.Job {
+	logger := cronLogger{s.log}
+	return cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(job)
 }
 
 // job is the scheduled work for one source.
@@ -66,8 +71,7 @@ func (s *Scheduler) job(src config.Source, delay time.Duration) cron.Job {
 				return
 			}
 		}
-		rep := s.agg.Fetch(s.ctx, src)
-		logReport(s.log, rep)
+		s.agg.Fetch(s.ctx, src).Log(s.log)
 	})
 }
 
@@ -107,18 +111,6 @@ func (s *Scheduler) Next(sourceID string) time.Time {
 		return time.Time{}
 	}
 	return s.cron.Entry(id).Next
-}
-
-func logReport(log *slog.Logger, rep Report) {
-	switch {
-	case rep.Skipped:
-		log.Info("fetch skipped: already running", "source", rep.Source)
-	case rep.Err != nil:
-		log.Error("fetch failed", "source", rep.Source, "err", rep.Err, "took", rep.Took)
-	default:
-		log.Info("fetched", "source", rep.Source, "items", rep.Items, "new", rep.New,
-			"updated", rep.Updated, "unchanged", rep.Unchanged, "took", rep.Took)
-	}
 }
 
 // cronLogger lets cron log through slog.

@@ -1,0 +1,150 @@
+// Command wirefeed pulls partner news-wire feeds on a schedule, stores each
+// story once and republishes the site's sections as RSS, Atom and JSON Feed.
+//
+// Usage:
+//
+//	wirefeed [run]            run the scheduler and the HTTP server
+//	wirefeed fetch [SOURCE…]  pull sources once now and exit
+//	wirefeed check            validate the config and exit
+//	wirefeed demo             run against built-in sample feeds, no network
+//
+// Every subcommand takes -config PATH (default $WIREFEED_CONFIG, else
+// config.yaml) and -h.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // zone names resolve on machines without a zoneinfo database
+
+	"wirefeed/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "", "run the scheduler and the HTTP server (the default)", runDaemon},
+		{"fetch", "[SOURCE...]", "pull the named sources (default all) once now, print what changed and exit", runFetch},
+		{"check", "", "validate the config and exit", runCheck},
+		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
+	}
+}
+
+// env is what every subcommand gets: its output streams, the config path
+// from flags, and a logger.
+type env struct {
+	stdout, stderr io.Writer
+	configPath     string
+	listen         string
+	log            *slog.Logger
+}
+
+// errUsage marks an error already explained by the flag package.
+var errUsage = errors.New("usage")
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	name := "run"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		usage(stdout)
+		return 0
+	}
+	var cmd *command
+	for _, c := range commands() {
+		if c.name == name {
+			cmd = &c
+			break
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "wirefeed: unknown command %q\n\n", name)
+		usage(stderr)
+		return 2
+	}
+
+	e := &env{stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("wirefeed "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defaultConfig := os.Getenv("WIREFEED_CONFIG")
+	if defaultConfig == "" {
+		defaultConfig = "config.yaml"
+	}
+	fs.StringVar(&e.configPath, "config", defaultConfig, "config file `path` (env WIREFEED_CONFIG)")
+	if cmd.name == "run" || cmd.name == "demo" {
+		fs.StringVar(&e.listen, "listen", "", "override server.listen, e.g. 127.0.0.1:8080")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: wirefeed %s [flags] %s\n\n%s\n\nflags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	e.log = slog.New(slog.NewTextHandler(stderr, nil))
+	if err := cmd.run(ctx, e, fs.Args()); err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintf(stderr, "wirefeed %s: %v\n", cmd.name, err)
+		}
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: wirefeed [command] [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'wirefeed COMMAND -h' for a command's flags.")
+}
+
+// loadConfig loads the config named by the flags, applying -listen.
+func (e *env) loadConfig() (*config.Config, error) {
+	cfg, err := config.Load(e.configPath)
+	if err != nil {
+		return nil, err
+	}
+	if e.listen != "" {
+		cfg.Server.Listen = e.listen
+	}
+	return cfg, nil
+}
+
+func runCheck(_ context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: ok (%d sections, %d sources)\n", e.configPath, len(cfg.Sections), len(cfg.Sources))
+	return nil
+}
