@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -20,11 +21,14 @@ type Scheduler struct {
 	agg  *Aggregator
 	cron *cron.Cron
 	log  *slog.Logger
-	// stop is closed when the scheduler stops, cutting jitter waits and
-	// in-flight fetches short.
-	ctx     context.Context
-	cancel  context.CancelFunc
-	entries map[string]cron.EntryID
+	// stopping is closed when Stop begins: jobs still waiting out their
+	// jitter give up. ctx is cancelled when Stop runs out of patience with
+	// fetches in flight.
+	stopping chan struct{}
+	stopOnce sync.Once
+	ctx      context.Context
+	cancel   context.CancelFunc
+	entries  map[string]cron.EntryID
 }
 
 // NewScheduler registers a job per source of cfg. Schedules were validated
@@ -38,7 +42,7 @@ func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Sched
 		cron.WithLogger(logger),
 	)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Scheduler{agg: agg, cron: c, log: log, ctx: ctx, cancel: cancel, entries: map[string]cron.EntryID{}}
+	s := &Scheduler{agg: agg, cron: c, log: log, ctx: ctx, cancel: cancel, entries: map[string]cron.EntryID{}, stopping: make(chan struct{})}
 	jitter := time.Duration(cfg.Fetch.Jitter)
 	for _, src := range cfg.Sources {
 		spec := cfg.ScheduleOf(src)
@@ -66,7 +70,7 @@ func (s *Scheduler) job(src config.Source, delay time.Duration) cron.Job {
 			t := time.NewTimer(delay)
 			select {
 			case <-t.C:
-			case <-s.ctx.Done():
+			case <-s.stopping:
 				t.Stop()
 				return
 			}
@@ -89,18 +93,22 @@ func sourceJitter(id string, max time.Duration) time.Duration {
 // Start begins running jobs in the background.
 func (s *Scheduler) Start() { s.cron.Start() }
 
-// Stop stops scheduling new runs, cancels jitter waits and in-flight
-// fetches (their store writes, once begun, still finish) and waits for
-// running jobs until ctx is done.
+// Stop stops scheduling new runs, drops runs still waiting out their
+// jitter and waits for fetches in flight to finish. When ctx is done first,
+// it cancels them (a store write already begun still completes) and waits
+// for them to return. Pass an expired ctx to stop at once, as on SIGTERM.
 func (s *Scheduler) Stop(ctx context.Context) error {
-	s.cancel()
+	s.stopOnce.Do(func() { close(s.stopping) })
 	done := s.cron.Stop()
+	defer s.cancel()
 	select {
 	case <-done.Done():
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("aggregator: scheduler stop: %w", ctx.Err())
 	}
+	s.cancel()
+	<-done.Done()
+	return nil
 }
 
 // Next returns when a source is next due (before its jitter), or the zero

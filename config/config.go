@@ -22,6 +22,8 @@ type Config struct {
 	Storage Storage `yaml:"storage"`
 	// Fetch configures how partner feeds are pulled.
 	Fetch Fetch `yaml:"fetch"`
+	// Log configures the daemon's structured logs.
+	Log Log `yaml:"log"`
 	// Schedule is the default poll schedule of every source, as parsed by
 	// cron.ParseStandard: a 5-field cron expression or a descriptor such as
 	// "@every 10m" or "@hourly" (default "@every 10m").
@@ -53,6 +55,15 @@ type Storage struct {
 	Path string `yaml:"path"`
 }
 
+// Log configures the daemon's structured logs (on standard error).
+type Log struct {
+	// Format is "text" (key=value lines, the default) or "json".
+	Format string `yaml:"format"`
+	// Level is the least severe level written: "debug", "info" (the
+	// default), "warn" or "error".
+	Level string `yaml:"level"`
+}
+
 // Fetch configures how partner feeds are pulled.
 type Fetch struct {
 	// Timeout bounds one whole fetch of one source (default 30s, also when
@@ -65,6 +76,12 @@ type Fetch struct {
 	// Workers bounds how many sources are fetched at once (default 8, also
 	// when written as 0).
 	Workers int `yaml:"workers"`
+	// MaxBody bounds one fetched document, in bytes counted after
+	// decompression (default 10485760, i.e. 10 MiB, also when written as 0).
+	MaxBody int64 `yaml:"max_body"`
+	// MaxItems bounds how many items of one document are stored
+	// (default 1000, also when written as 0).
+	MaxItems int `yaml:"max_items"`
 }
 
 // Section is one of the site's sections, published as its own feeds.
@@ -109,7 +126,17 @@ type Source struct {
 	// Fallback is the section for stories that neither Sections nor
 	// Categories place anywhere.
 	Fallback string `yaml:"fallback"`
+	// Charset overrides the character encoding the partner declares, for
+	// partners that declare the wrong one: a WHATWG label such as
+	// "shift_jis", "euc-jp", "iso-2022-jp" or "windows-874". It is still
+	// checked against the bytes (a body of valid UTF-8 is taken as UTF-8).
+	Charset string `yaml:"charset"`
+	// Timezone is the IANA zone of item dates written without one, such as
+	// "2026/11/28 09:30" (default "UTC").
+	Timezone string `yaml:"timezone"`
 
+	// loc is Timezone parsed by Parse; see Location.
+	loc *time.Location
 	// routes is Categories keyed by normalized category, built by Parse so
 	// that Route does not scan Categories; nil in a Source built in code.
 	routes map[string][]string

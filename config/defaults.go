@@ -17,6 +17,8 @@ const (
 	defaultJitter   = Duration(10 * time.Second)
 	defaultWorkers  = 8
 	defaultLimit    = 50
+	defaultMaxBody  = 10 << 20
+	defaultMaxItems = 1000
 )
 
 // applyDefaults fills in every value left empty or zero. isSet reports
@@ -33,6 +35,10 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 		setDefault(&c.Fetch.Jitter, defaultJitter)
 	}
 	setDefault(&c.Fetch.Workers, defaultWorkers)
+	setDefault(&c.Fetch.MaxBody, defaultMaxBody)
+	setDefault(&c.Fetch.MaxItems, defaultMaxItems)
+	setDefault(&c.Log.Format, "text")
+	setDefault(&c.Log.Level, "info")
 	for i := range c.Sections {
 		setDefault(&c.Sections[i].Limit, defaultLimit)
 	}
@@ -58,7 +64,26 @@ func (c *Config) prepare() {
 	c.loc = c.Location()
 	for i := range c.Sources {
 		c.Sources[i].routes = c.Sources[i].buildRoutes()
+		if c.Sources[i].Timezone != "" {
+			c.Sources[i].loc = c.Sources[i].Location()
+		}
 	}
+}
+
+// Location returns the zone of the source's dates written without one:
+// Timezone parsed, or UTC if Timezone is empty or unknown (Parse refuses
+// unknown ones).
+func (s Source) Location() *time.Location {
+	if s.loc != nil {
+		return s.loc
+	}
+	if s.Timezone == "" {
+		return time.UTC
+	}
+	if loc, err := time.LoadLocation(s.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // Location returns the scheduler's time zone, Timezone parsed; UTC if

@@ -100,7 +100,8 @@ func TestLoadShippedConfig(t *testing.T) {
 	want := Config{
 		Server:   Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
 		Storage:  Storage{Path: "wirefeed.db"},
-		Fetch:    Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8},
+		Fetch:    Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000},
+		Log:      Log{Format: "text", Level: "info"},
 		Schedule: "@every 10m",
 		Timezone: "UTC",
 	}
@@ -135,7 +136,8 @@ func TestDefaults(t *testing.T) {
 		Path:     "t.yaml",
 		Server:   Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
 		Storage:  Storage{Path: "wirefeed.db"},
-		Fetch:    Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8},
+		Fetch:    Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000},
+		Log:      Log{Format: "text", Level: "info"},
 		Schedule: "@every 10m",
 		Timezone: "UTC",
 		Sections: []Section{{ID: "news", Limit: 50}},

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // idPattern is what section and source ids must match: they appear in URLs.
@@ -21,6 +23,10 @@ const (
 	minLimit = 1
 	maxLimit = 1000
 )
+
+// minMaxBody is the smallest fetch.max_body accepted: below it no real
+// feed fits.
+const minMaxBody = 1024
 
 // validator collects the problems of a Config whose defaults are applied.
 type validator struct {
@@ -52,6 +58,19 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	}
 	if c.Fetch.Workers < 1 {
 		v.errorf("fetch.workers", "must be at least 1, got %d", c.Fetch.Workers)
+	}
+	if c.Fetch.MaxBody < minMaxBody {
+		v.errorf("fetch.max_body", "must be at least %d bytes, got %d", minMaxBody, c.Fetch.MaxBody)
+	}
+	if c.Fetch.MaxItems < 1 {
+		v.errorf("fetch.max_items", "must be at least 1, got %d", c.Fetch.MaxItems)
+	}
+
+	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
+		v.errorf("log.format", "unknown format %q: want \"text\" or \"json\"", c.Log.Format)
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
+		v.errorf("log.level", "unknown level %q: want debug, info, warn or error", c.Log.Level)
 	}
 
 	sections := v.sections(c.Sections)
@@ -143,6 +162,16 @@ func (v *validator) source(key string, s Source, sections map[string]Section, se
 
 	if s.Fallback != "" {
 		v.target(key+".fallback", s.Fallback, sections)
+	}
+	if s.Charset != "" {
+		if e, err := htmlindex.Get(s.Charset); err != nil || e == encoding.Replacement {
+			v.errorf(key+".charset", "unknown charset %q: want a label such as \"shift_jis\", \"euc-jp\" or \"windows-874\"", s.Charset)
+		}
+	}
+	if s.Timezone != "" {
+		if _, err := time.LoadLocation(s.Timezone); err != nil {
+			v.errorf(key+".timezone", "unknown time zone %q: want an IANA name such as \"Asia/Tokyo\"", s.Timezone)
+		}
 	}
 }
 

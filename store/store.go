@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -167,4 +168,33 @@ func (s *Store) CountStories(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: count stories: %w", err)
 	}
 	return n, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// IntegrityCheck asks the database to verify itself (SQLite's
+// integrity_check; other dialects keep their own guarantees) and returns an
+// error describing any damage.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	if s.db.Dialector.Name() != "sqlite" {
+		return nil
+	}
+	var rows []string
+	if err := s.db.WithContext(ctx).Raw("PRAGMA integrity_check").Scan(&rows).Error; err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if len(rows) != 1 || rows[0] != "ok" {
+		return fmt.Errorf("store: integrity check failed: %s", strings.Join(rows, "; "))
+	}
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"wirefeed/aggregator"
@@ -15,14 +17,29 @@ import (
 	"wirefeed/store"
 )
 
-// app is wirefeed wired together: the store, the aggregator that writes to
-// it and the publisher that reads from it.
+// app is wirefeed wired together: the store, and a generation of the
+// aggregator that writes to it and the publisher that reads from it, built
+// from one config. A reload builds a new generation and swaps it in; fetch
+// state lives in the store, so nothing is lost.
 type app struct {
-	cfg   *config.Config
 	store *store.Store
+	log   *slog.Logger
+	// adjust is applied to every config loaded, first or reloaded (flags
+	// that override the file).
+	adjust func(*config.Config)
+
+	gen atomic.Pointer[generation]
+
+	mu      sync.Mutex // serialises reloads and scheduler changes
+	serving bool       // a scheduler runs for the current generation
+}
+
+// generation is everything built from one config.
+type generation struct {
+	cfg   *config.Config
 	agg   *aggregator.Aggregator
 	pub   *publisher.Publisher
-	log   *slog.Logger
+	sched *aggregator.Scheduler // nil unless serving
 }
 
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
@@ -30,37 +47,155 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if err != nil {
 		return nil, err
 	}
+	a := &app{store: st, log: log, adjust: func(*config.Config) {}}
+	g, err := a.build(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.gen.Store(g)
+	return a, nil
+}
+
+// build makes a generation for cfg, recording its sources in the store.
+func (a *app) build(ctx context.Context, cfg *config.Config) (*generation, error) {
 	sources := make([]store.Source, len(cfg.Sources))
 	for i, src := range cfg.Sources {
 		sources[i] = store.Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution}
 	}
-	if err := st.SyncSources(ctx, sources); err != nil {
-		st.Close()
+	if err := a.store.SyncSources(ctx, sources); err != nil {
 		return nil, err
 	}
-	pub := publisher.New(cfg, st)
-	agg := aggregator.New(cfg, st, aggregator.Options{OnChange: func(ids []string) { pub.Invalidate(ids...) }})
-	return &app{cfg: cfg, store: st, agg: agg, pub: pub, log: log}, nil
+	pub := publisher.New(cfg, a.store)
+	agg := aggregator.New(cfg, a.store, aggregator.Options{OnChange: func(ids []string) { pub.Invalidate(ids...) }})
+	return &generation{cfg: cfg, agg: agg, pub: pub}, nil
 }
 
+func (a *app) current() *generation { return a.gen.Load() }
+
 func (a *app) Close() error { return a.store.Close() }
+
+// ServeHTTP answers the health checks and hands everything else to the
+// current generation's publisher.
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/healthz":
+		// The process is up and serving.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	case "/readyz":
+		a.ready(w, r)
+	default:
+		a.current().pub.Handler().ServeHTTP(w, r)
+	}
+}
+
+// ready reports whether the database answers and the scheduler runs.
+func (a *app) ready(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unreachable")
+		a.log.Warn("readyz: database unreachable", "err", err)
+		return
+	}
+	a.mu.Lock()
+	serving := a.serving
+	a.mu.Unlock()
+	if !serving {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "scheduler not running")
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// reload loads the config file again and, if it is valid, swaps in a new
+// generation: sources and schedules added, removed or changed take effect
+// at once. An invalid file is reported and the running config stays.
+func (a *app) reload(ctx context.Context) error {
+	old := a.current()
+	cfg, err := config.Load(old.cfg.Path)
+	if err != nil {
+		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
+	}
+	a.adjust(cfg)
+	if cfg.Storage.Path != old.cfg.Storage.Path {
+		return fmt.Errorf("reload rejected: storage.path changed from %q to %q; restart to move the database",
+			old.cfg.Storage.Path, cfg.Storage.Path)
+	}
+	if cfg.Server.Listen != old.cfg.Server.Listen {
+		a.log.Warn("server.listen changed; it takes effect at the next restart", "listen", old.cfg.Server.Listen)
+		cfg.Server.Listen = old.cfg.Server.Listen
+	}
+
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	g, err := a.build(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	if a.serving {
+		sched, err := aggregator.NewScheduler(cfg, g.agg, a.log)
+		if err != nil {
+			return fmt.Errorf("reload: %w", err)
+		}
+		// Let fetches of the old generation finish before the new one may
+		// start the same source.
+		stopCtx, cancel := context.WithTimeout(ctx, time.Duration(old.cfg.Fetch.Timeout))
+		old.sched.Stop(stopCtx)
+		cancel()
+		g.sched = sched
+		sched.Start()
+	}
+	a.gen.Store(g)
+	a.log.Info("config reloaded", "path", cfg.Path, "sections", len(cfg.Sections), "sources", len(cfg.Sources))
+	if a.serving {
+		// New or re-pointed sources are pulled now rather than at their
+		// first tick.
+		for _, id := range changedSources(old.cfg, cfg) {
+			go g.agg.Fetch(context.WithoutCancel(ctx), mustSource(cfg, id)).Log(a.log)
+		}
+	}
+	return nil
+}
+
+// changedSources lists sources of next that are new or whose URL changed.
+func changedSources(prev, next *config.Config) []string {
+	var ids []string
+	for _, src := range next.Sources {
+		if old, ok := prev.SourceByID(src.ID); !ok || old.URL != src.URL {
+			ids = append(ids, src.ID)
+		}
+	}
+	return ids
+}
+
+func mustSource(cfg *config.Config, id string) config.Source {
+	src, _ := cfg.SourceByID(id)
+	return src
+}
 
 // serve runs the scheduler and the HTTP server until ctx is done, then shuts
 // both down: the server stops accepting requests and finishes those in
 // flight, fetches in flight finish their writes, and the store is closed by
-// the caller. ready, when not nil, receives the address the server listens on.
-func (a *app) serve(ctx context.Context, ready func(addr string)) error {
-	ln, err := net.Listen("tcp", a.cfg.Server.Listen)
+// the caller. reloads delivers reload requests (SIGHUP, a changed file).
+// ready, when not nil, receives the address the server listens on.
+func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(addr string)) error {
+	g := a.current()
+	ln, err := net.Listen("tcp", g.cfg.Server.Listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", a.cfg.Server.Listen, err)
+		return fmt.Errorf("listen on %s: %w", g.cfg.Server.Listen, err)
 	}
-	sched, err := aggregator.NewScheduler(a.cfg, a.agg, a.log)
+	sched, err := aggregator.NewScheduler(g.cfg, g.agg, a.log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	srv := &http.Server{
-		Handler:           a.pub.Handler(),
+		Handler:           a,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -69,7 +204,12 @@ func (a *app) serve(ctx context.Context, ready func(addr string)) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	a.log.Info("serving", "addr", ln.Addr().String(), "base_url", a.cfg.Server.BaseURL, "sources", len(a.cfg.Sources))
+	a.log.Info("serving", "addr", ln.Addr().String(), "base_url", g.cfg.Server.BaseURL, "sources", len(g.cfg.Sources))
+
+	a.mu.Lock()
+	g.sched, a.serving = sched, true
+	sched.Start()
+	a.mu.Unlock()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -79,35 +219,47 @@ func (a *app) serve(ctx context.Context, ready func(addr string)) error {
 	initial := make(chan struct{})
 	go func() {
 		defer close(initial)
-		for _, rep := range a.agg.FetchAll(fetchCtx) {
+		for _, rep := range g.agg.FetchAll(fetchCtx) {
 			rep.Log(a.log)
 		}
 	}()
-	sched.Start()
 
-	select {
-	case <-ctx.Done():
-	case err := <-serveErr:
-		cancelFetch()
-		sched.Stop(context.Background())
-		<-initial
-		return fmt.Errorf("http server: %w", err)
+	var stopErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-reloads:
+			if err := a.reload(ctx); err != nil {
+				a.log.Error(err.Error())
+			}
+		case err := <-serveErr:
+			stopErr = fmt.Errorf("http server: %w", err)
+			break loop
+		}
 	}
+
 	a.log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cancelFetch()
-	var errs []error
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	errs := []error{stopErr}
+	if stopErr == nil {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+		if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
 	}
-	if err := sched.Stop(shutdownCtx); err != nil {
-		errs = append(errs, err)
-	}
+	a.mu.Lock()
+	now, cancelNow := context.WithCancel(context.Background())
+	cancelNow() // stop at once: fetches are cut short, their writes finish
+	a.current().sched.Stop(now)
+	a.serving = false
+	a.mu.Unlock()
 	<-initial
-	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		errs = append(errs, err)
-	}
 	return errors.Join(errs...)
 }
 
@@ -124,7 +276,10 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	return a.serve(ctx, nil)
+	a.adjust = e.applyFlags
+	reloads, stopWatching := watchReloads(ctx, cfg.Path, e.log)
+	defer stopWatching()
+	return a.serve(ctx, reloads, nil)
 }
 
 func runFetch(ctx context.Context, e *env, ids []string) error {
@@ -138,7 +293,7 @@ func runFetch(ctx context.Context, e *env, ids []string) error {
 	}
 	defer a.Close()
 	failed := 0
-	for _, rep := range a.agg.FetchAll(ctx, ids...) {
+	for _, rep := range a.current().agg.FetchAll(ctx, ids...) {
 		if rep.Err != nil {
 			failed++
 			fmt.Fprintf(e.stdout, "%-12s error: %v\n", rep.Source, rep.Err)

@@ -92,7 +92,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	return a.serve(ctx, func(addr string) {
+	return a.serve(ctx, nil, func(addr string) {
 		fmt.Fprintf(e.stdout, "wirefeed demo: sample partner feeds at http://%s/\n", feedLn.Addr())
 		fmt.Fprintf(e.stdout, "wirefeed demo: open %s/ (Ctrl-C to stop)\n", cfg.Server.BaseURL)
 	})

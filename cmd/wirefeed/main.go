@@ -7,6 +7,7 @@
 //	wirefeed fetch [SOURCE…]  pull sources once now and exit
 //	wirefeed check            validate the config and exit
 //	wirefeed demo             run against built-in sample feeds, no network
+//	wirefeed version          print the version
 //
 // Every subcommand takes -config PATH (default $WIREFEED_CONFIG, else
 // config.yaml) and -h.
@@ -21,9 +22,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	_ "time/tzdata" // zone names resolve on machines without a zoneinfo database
 
+	"wirefeed/aggregator"
 	"wirefeed/config"
 )
 
@@ -47,6 +50,7 @@ func commands() []command {
 		{"fetch", "[SOURCE...]", "pull the named sources (default all) once now, print what changed and exit", runFetch},
 		{"check", "", "validate the config and exit", runCheck},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
+		{"version", "", "print the version and exit", runVersion},
 	}
 }
 
@@ -125,16 +129,44 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'wirefeed COMMAND -h' for a command's flags.")
 }
 
-// loadConfig loads the config named by the flags, applying -listen.
+// loadConfig loads the config named by the flags, applies them, and sets
+// up logging as the config asks.
 func (e *env) loadConfig() (*config.Config, error) {
 	cfg, err := config.Load(e.configPath)
 	if err != nil {
 		return nil, err
 	}
+	e.applyFlags(cfg)
+	e.log = newLogger(cfg.Log, e.stderr)
+	return cfg, nil
+}
+
+// applyFlags overrides config values given on the command line.
+func (e *env) applyFlags(cfg *config.Config) {
 	if e.listen != "" {
 		cfg.Server.Listen = e.listen
 	}
-	return cfg, nil
+}
+
+// newLogger returns the structured logger the config asks for.
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func runVersion(_ context.Context, e *env, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q", args)
+	}
+	fmt.Fprintf(e.stdout, "wirefeed %s (%s)\n", aggregator.Version, runtime.Version())
+	return nil
 }
 
 func runCheck(_ context.Context, e *env, args []string) error {

@@ -331,7 +331,7 @@ func serveOnce[T any](t *testing.T, path string, check func(base string) T) T {
 	defer a.Close()
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, func(s string) { addr <- s }) }()
+	go func() { done <- a.serve(ctx, nil, func(s string) { addr <- s }) }()
 	var result T
 	select {
 	case base := <-addr:

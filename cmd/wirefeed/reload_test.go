@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFileWatchNoticesContentChangesOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte("a: 1\n"), 0o644)
+	w := newFileWatch(path)
+	if w.changed() {
+		t.Fatal("unchanged file reported as changed")
+	}
+	// Same bytes, new modification time: an editor saving without edits.
+	later := time.Now().Add(time.Minute)
+	os.WriteFile(path, []byte("a: 1\n"), 0o644)
+	os.Chtimes(path, later, later)
+	if w.changed() {
+		t.Fatal("rewrite with identical contents reported as a change")
+	}
+	// Replaced by rename, as deploy tools do.
+	tmp := path + ".new"
+	os.WriteFile(tmp, []byte("a: 2\n"), 0o644)
+	os.Rename(tmp, path)
+	if !w.changed() {
+		t.Fatal("replaced file not noticed")
+	}
+	if w.changed() {
+		t.Fatal("one change reported twice")
+	}
+	os.Remove(path)
+	if w.changed() {
+		t.Fatal("a missing file must keep the running config")
+	}
+}
+
+func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	full, _ := os.ReadFile(path)
+	// Start with Nation only.
+	nationOnly := string(full[:strings.Index(string(full), "  - id: jiji")])
+	os.WriteFile(path, []byte(nationOnly), 0o644)
+
+	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.log = slog.New(slog.DiscardHandler)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	a, err := openApp(ctx, cfg, e.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	if code := status(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("readyz before the scheduler runs = %d, want 503", code)
+	}
+	if code := status(t, srv.URL+"/healthz"); code != http.StatusOK {
+		t.Errorf("healthz = %d", code)
+	}
+
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, nil, func(s string) { addr <- s }) }()
+	<-addr
+	if code := status(t, srv.URL+"/readyz"); code != http.StatusOK {
+		t.Errorf("readyz while serving = %d, want 200", code)
+	}
+	// An invalid edit is rejected with its line, and the running config stays.
+	os.WriteFile(path, []byte(strings.Replace(string(full), "fallback: other", "fallback: nowhere", 1)), 0o644)
+	err = a.reload(ctx)
+	if err == nil || !strings.Contains(err.Error(), "config.yaml:26: sources[1].fallback") {
+		t.Fatalf("bad reload error = %v", err)
+	}
+	if len(a.current().cfg.Sources) != 1 {
+		t.Fatal("a rejected reload changed the running config")
+	}
+
+	// A valid edit adds Jiji without a restart.
+	os.WriteFile(path, full, 0o644)
+	if err := a.reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g := a.current()
+	if _, ok := g.cfg.SourceByID("jiji"); !ok || g.sched == nil || g.sched.Next("jiji").IsZero() {
+		t.Fatal("reloaded config does not schedule jiji")
+	}
+	if rep := g.agg.Fetch(ctx, g.cfg.Sources[1]); rep.Err != nil && !rep.Skipped {
+		t.Fatalf("fetch jiji after reload: %v", rep.Err)
+	}
+	if code := status(t, srv.URL+"/feeds/other.json"); code != http.StatusOK {
+		t.Errorf("other.json after reload = %d", code)
+	}
+	if got := changedSources(cfg, g.cfg); len(got) != 1 || got[0] != "jiji" {
+		t.Errorf("changed sources = %v, want [jiji]", got)
+	}
+
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := wirefeed(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "wirefeed ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("version: exit %d, %q", code, out)
+	}
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
