@@ -370,3 +370,11 @@ func get(t *testing.T, url, contentType string) []byte {
 	}
 	return body
 }
+
+func TestShippedConfigsAreValid(t *testing.T) {
+	for _, path := range []string{"../../config.yaml", "../../deploy/config.docker.yaml"} {
+		if code, out, errOut := wirefeed(t, "check", "-config", path); code != 0 {
+			t.Errorf("%s: exit %d\n%s%s", path, code, out, errOut)
+		}
+	}
+}
