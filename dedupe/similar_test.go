@@ -1,0 +1,267 @@
+package dedupe
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// pair is one labelled fixture of testdata/pairs.json.
+type pair struct {
+	TitleA    string `json:"title_a"`
+	LeadA     string `json:"lead_a"`
+	TitleB    string `json:"title_b"`
+	LeadB     string `json:"lead_b"`
+	Duplicate bool   `json:"duplicate"`
+	Note      string `json:"note"`
+}
+
+func loadPairs(t testing.TB) []pair {
+	t.Helper()
+	data, err := os.ReadFile("testdata/pairs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []pair
+	if err := json.Unmarshal(data, &ps); err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+// signedPair is a fixture pair with both signatures.
+type signedPair struct {
+	pair
+	a, b Signature
+}
+
+var (
+	signedOnce  sync.Once
+	signedCache []signedPair
+)
+
+// signPairs signs the fixture set once for all tests.
+func signPairs(t testing.TB) []signedPair {
+	t.Helper()
+	ps := loadPairs(t)
+	signedOnce.Do(func() {
+		for _, p := range ps {
+			signedCache = append(signedCache, signedPair{p, Sign(p.TitleA, p.LeadA), Sign(p.TitleB, p.LeadB)})
+		}
+	})
+	return signedCache
+}
+
+func shareBand(a, b Signature) bool {
+	for _, x := range a.Bands() {
+		if slices.Contains(b.Bands(), x) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFixturePrecisionRecall is the acceptance test of the similarity
+// measure: 100 % precision and at least 90 % recall on the labelled pairs.
+func TestFixturePrecisionRecall(t *testing.T) {
+	var dups, distinct int
+	var tp, fp, fn int
+	for i, p := range signPairs(t) {
+		a, b := p.a, p.b
+		got := Similar(a, b)
+		if got != Similar(b, a) {
+			t.Errorf("pair %d (%s): Similar is not symmetric", i, p.Note)
+		}
+		if p.Duplicate {
+			dups++
+		} else {
+			distinct++
+		}
+		switch {
+		case got && p.Duplicate:
+			tp++
+		case got && !p.Duplicate:
+			fp++
+			t.Errorf("false positive, pair %d (%s): score %.3f title %.3f numbers agree %v",
+				i, p.Note, Score(a, b), TitleScore(a, b), NumbersAgree(a, b))
+		case !got && p.Duplicate:
+			fn++
+			t.Logf("missed duplicate, pair %d (%s): score %.3f title %.3f numbers agree %v",
+				i, p.Note, Score(a, b), TitleScore(a, b), NumbersAgree(a, b))
+		}
+	}
+	if dups < 40 || distinct < 40 {
+		t.Fatalf("fixture set has %d duplicate and %d distinct pairs; want at least 40 of each", dups, distinct)
+	}
+	precision := 1.0
+	if tp+fp > 0 {
+		precision = float64(tp) / float64(tp+fp)
+	}
+	recall := float64(tp) / float64(dups)
+	t.Logf("%d duplicate + %d distinct pairs: TP %d, FP %d, FN %d; precision %.1f%%, recall %.1f%%",
+		dups, distinct, tp, fp, fn, 100*precision, 100*recall)
+	if precision < 1 {
+		t.Errorf("precision %.1f%% < 100%%", 100*precision)
+	}
+	if recall < 0.9 {
+		t.Errorf("recall %.1f%% < 90%%", 100*recall)
+	}
+}
+
+// TestFixtureBands checks that an indexed lookup by band finds every true
+// duplicate, and reports how many distinct and unrelated pairs it also
+// returns as candidates.
+func TestFixtureBands(t *testing.T) {
+	sigs := signPairs(t)
+	var distinct, distinctHits int
+	for i, p := range sigs {
+		hit := shareBand(p.a, p.b)
+		if p.Duplicate && !hit {
+			t.Errorf("duplicate pair %d (%s) shares no band", i, p.Note)
+		}
+		if !p.Duplicate {
+			distinct++
+			if hit {
+				distinctHits++
+			}
+		}
+	}
+	// Stories of different fixture pairs: some share a topic, most are
+	// unrelated (Score below 0.3).
+	var cross, crossHits, unrelated, unrelatedHits int
+	for i := range sigs {
+		for j := range sigs {
+			if i == j {
+				continue
+			}
+			a, b := sigs[i].a, sigs[j].b
+			hit := shareBand(a, b)
+			cross++
+			if hit {
+				crossHits++
+			}
+			if Score(a, b) < 0.3 {
+				unrelated++
+				if hit {
+					unrelatedHits++
+				}
+			}
+		}
+	}
+	t.Logf("candidates: %d of %d close-but-distinct pairs share a band (%.0f%%); across different fixture pairs %d of %d (%.2f%%), of which unrelated (score < 0.3) %d of %d (%.2f%%)",
+		distinctHits, distinct, pct(distinctHits, distinct),
+		crossHits, cross, pct(crossHits, cross), unrelatedHits, unrelated, pct(unrelatedHits, unrelated))
+}
+
+func pct(n, d int) float64 { return 100 * float64(n) / float64(d) }
+
+func TestSignatureRoundTrip(t *testing.T) {
+	for i, p := range signPairs(t) {
+		s := p.a
+		data, err := s.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got Signature
+		if err := got.UnmarshalBinary(data); err != nil {
+			t.Fatalf("%s: %v", p.Note, err)
+		}
+		if !Similar(s, got) || Score(s, got) != 1 || !slices.Equal(s.Bands(), got.Bands()) || !reflect.DeepEqual(s, got) {
+			t.Errorf("%s: signature changed in a round trip", p.Note)
+		}
+		if i%10 != 0 {
+			continue
+		}
+		for n := range data {
+			var bad Signature
+			if bad.UnmarshalBinary(data[:n]) == nil {
+				t.Fatalf("%s: truncated encoding (%d of %d bytes) accepted", p.Note, n, len(data))
+			}
+		}
+	}
+}
+
+// TestNumbersMakeStoriesDistinct covers the brief's examples: alike words,
+// different numbers.
+func TestNumbersMakeStoriesDistinct(t *testing.T) {
+	lead := "The central bank announced its decision after a two-day meeting in Tokyo."
+	for _, p := range [][2]string{
+		{"BOJ keeps rates at 0.5%", "BOJ raises rates to 0.75%"},
+		{"Thailand beats Vietnam 2-1", "Thailand loses to Vietnam 1-2"},
+		{"Thailand beats Vietnam 2-1", "Vietnam beats Thailand 2-1"},
+		{"Bus crash kills 3 in Phetchabun", "Bus crash kills 5 in Phetchabun"},
+		{"Bus crash kills three in Phetchabun", "Bus crash kills four in Phetchabun"},
+		{"Cabinet to meet on Nov. 28", "Cabinet to meet on Nov. 29"},
+	} {
+		a, b := Sign(p[0], lead), Sign(p[1], lead)
+		if Similar(a, b) {
+			t.Errorf("%q and %q are Similar (score %.2f)", p[0], p[1], Score(a, b))
+		}
+		if a, b := Sign(p[0], ""), Sign(p[1], ""); Similar(a, b) {
+			t.Errorf("titles alone: %q and %q are Similar", p[0], p[1])
+		}
+	}
+}
+
+func TestSimilarEdges(t *testing.T) {
+	var zero Signature
+	if !zero.Empty() || Similar(zero, zero) || len(zero.Bands()) != 0 {
+		t.Error("the zero Signature must be empty and match nothing")
+	}
+	if s := Sign("  ", "<p></p>"); !s.Empty() || Similar(s, s) {
+		t.Error("a story without words must be empty and match nothing")
+	}
+
+	// Without a usable lead, titles decide, strictly.
+	a := Sign("Haze returns to Chiang Mai as hotspots surge", "")
+	b := Sign("HAZE RETURNS TO CHIANG MAI AS HOTSPOTS SURGE", "Air pollution rose.")
+	if !Similar(a, b) {
+		t.Errorf("same headline without leads: not Similar (title %.2f)", TitleScore(a, b))
+	}
+	c := Sign("Haze returns to Chiang Rai as hotspots surge", "")
+	if Similar(a, c) {
+		t.Errorf("different province without leads: Similar (title %.2f)", TitleScore(a, c))
+	}
+
+	// A lead cut short keeps the numbers it has; the full lead may add more.
+	full := "Flooding killed 12 people in Nan on Sunday and left 4 missing, officials said, as rescuers reached villages cut off since Friday with 300 boxes of supplies."
+	short := "Flooding killed 12 people in Nan on Sunday and left 4 missing, officials said, as rescuers reached villages cut off since Friday with 3…"
+	if x, y := Sign("Floods kill 12 in Nan", full), Sign("Floods kill 12 in Nan", short); !NumbersAgree(x, y) || !Similar(x, y) {
+		t.Errorf("truncated copy: numbers agree %v, score %.2f", NumbersAgree(x, y), Score(x, y))
+	}
+	other := "Flooding killed 14 people in Nan on Sunday and left 4 missing, officials said."
+	if x, y := Sign("Floods kill 12 in Nan", full), Sign("Floods kill 12 in Nan", other); NumbersAgree(x, y) {
+		t.Error("12 and 14 dead agree")
+	}
+}
+
+func TestBandsFitSignedInteger(t *testing.T) {
+	for _, p := range signPairs(t) {
+		for _, k := range append(p.a.Bands(), p.b.Bands()...) {
+			if k >= 1<<63 {
+				t.Fatalf("band key %x has its top bit set", k)
+			}
+		}
+	}
+}
+
+// FuzzSign checks that no input crashes Sign and that a signature survives
+// its encoding.
+func FuzzSign(f *testing.F) {
+	f.Add("BOJ keeps rates at 0.5%", "TOKYO, Nov. 28 (Kyodo) - <p>The BOJ…</p>")
+	f.Add("ครม.อนุมัติ ๕๐๐", "日銀は２８日 By Somchai Thongdee\n")
+	f.Fuzz(func(t *testing.T, title, lead string) {
+		s := Sign(title, lead)
+		data, _ := s.MarshalBinary()
+		var got Signature
+		if err := got.UnmarshalBinary(data); err != nil {
+			t.Fatal(err)
+		}
+		if !s.Empty() && Score(s, got) != Score(s, s) {
+			t.Fatal("round trip changed the score")
+		}
+	})
+}
