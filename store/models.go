@@ -10,6 +10,13 @@ type Source struct {
 	Name        string `gorm:"size:255;not null;default:''"`
 	URL         string `gorm:"size:2048;not null;default:''"`
 	Attribution string `gorm:"size:255;not null;default:''"`
+	// Priority decides which partner's copy of a story is published: lower
+	// wins (1 is the highest).
+	Priority int `gorm:"not null;default:100"`
+	// Site is the host of the partner's own web site (e.g.
+	// "nationthailand.com"); among equal priorities, the partner whose site
+	// hosts a story's link publishes it.
+	Site string `gorm:"size:255;not null;default:''"`
 
 	// Fetch state.
 	ETag         string `gorm:"column:etag;size:512;not null;default:''"`
@@ -21,6 +28,15 @@ type Source struct {
 	LastError    string `gorm:"size:2048;not null;default:''"`
 	Failures     int    `gorm:"not null;default:0"`
 	ItemsSeen    int    `gorm:"not null;default:0"`
+	// FetchedURL is the address whose response ETag, LastModified and
+	// BodyHash describe; they are only sent to that address.
+	FetchedURL string `gorm:"size:2048;not null;default:''"`
+	// FinalURL is where the last response came from, after redirects.
+	FinalURL string `gorm:"size:2048;not null;default:''"`
+	// DiscoveredURL is the feed found by autodiscovery on the HTML page at
+	// DiscoveredFrom; it is used while the source's URL is still that page.
+	DiscoveredURL  string `gorm:"size:2048;not null;default:''"`
+	DiscoveredFrom string `gorm:"size:2048;not null;default:''"`
 }
 
 // Person is an author or contributor of a story.
@@ -71,6 +87,21 @@ type Story struct {
 	// ContentHash covers everything a reader sees except dates, so a
 	// re-stamped item is not mistaken for an edit.
 	ContentHash string `gorm:"size:64;not null"`
+
+	// CanonicalURL is Link in canonical form (see dedupe.CanonicalURL): one
+	// story reached through different links has one canonical URL.
+	CanonicalURL string `gorm:"size:2048;not null;default:'';index"`
+	// Signature is the story's near-duplicate signature (dedupe.Signature,
+	// binary), set when the story is stored.
+	Signature []byte
+	// FeedID is the id the story is published under. The first copy of a
+	// story takes its own PublicID; a copy from another partner that joins it
+	// takes the same FeedID, so the published item keeps its id whichever
+	// copy is shown.
+	FeedID string `gorm:"size:1024;not null;default:''"`
+	// DuplicateOf is 0 for the copy of a story that is published, and the ID
+	// of that copy for the other partners' copies (its alternates).
+	DuplicateOf int64 `gorm:"not null;default:0;index"`
 
 	// Sections the story is routed to. Stored in StorySection, not here.
 	Sections []string `gorm:"-"`

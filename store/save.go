@@ -30,6 +30,7 @@ type existingStory struct {
 	ContentHash string
 	Published   time.Time
 	Updated     time.Time
+	DuplicateOf int64
 }
 
 // savePlan sorts one fetch's stories into inserts, updates and unchanged.
@@ -49,7 +50,7 @@ type storyUpdate struct {
 const keyChunk = 500
 
 // insertBatch is how many rows go into one multi-row INSERT statement.
-const insertBatch = 100
+const insertBatch = 50
 
 // SaveStories stores one fetch of a source: new stories are inserted, stories
 // whose ContentHash changed are updated in place (keeping their id, PublicID,
@@ -87,7 +88,7 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		if err != nil {
 			return err
 		}
-		if err := s.updateStories(tx, plan.updates, now, changed); err != nil {
+		if err := s.updateStories(tx, sourceID, plan.updates, now, changed); err != nil {
 			return err
 		}
 		result = SaveResult{New: inserted, Updated: len(plan.updates), Unchanged: plan.unchanged + len(plan.inserts) - inserted}
@@ -121,7 +122,7 @@ func existingStories(db *gorm.DB, sourceID string, keys []string) (map[string]ex
 	for chunk := range slices.Chunk(keys, keyChunk) {
 		var rows []existingStory
 		err := db.Model(&Story{}).
-			Select("id", "key", "content_hash", "published", "updated").
+			Select("id", "key", "content_hash", "published", "updated", "duplicate_of").
 			Where("source_id = ? AND key IN ?", sourceID, chunk).
 			Find(&rows).Error
 		if err != nil {
@@ -150,23 +151,54 @@ func makePlan(batch []*Story, known map[string]existingStory) savePlan {
 	return p
 }
 
-// insertStories adds new stories and places them in their sections, with
-// one multi-row statement per insertBatch stories: SQLite's per-statement
-// cost (parse, statement journal) is paid per batch, not per row. A story
-// that a concurrent writer stored first is left to that writer.
-func (s *Store) insertStories(tx *gorm.DB, sourceID string, stories []*Story, now time.Time, changed map[string]bool) (int, error) {
+// insertStories adds new stories. A story another partner already brought
+// in (same canonical link, or a near-duplicate text, inside
+// DuplicateWindow) joins that story: it takes its FeedID, and is either
+// kept as an alternate or, when its partner outranks the published one's,
+// published in its place. Only published copies are placed in sections.
+// Rows go in with one multi-row statement per insertBatch stories: SQLite's
+// per-statement cost (parse, journal) is paid per batch, not per row. A
+// story that a concurrent writer stored first is left to that writer.
+func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, now time.Time, changed map[string]bool) (int, error) {
+	if len(incoming) == 0 {
+		return 0, nil
+	}
+	stories := make([]*Story, len(incoming))
+	for i, st := range incoming {
+		row := *st // the caller's stories are not written to
+		stories[i] = &row
+	}
+	bands := signStories(stories)
+	found, err := s.findCopies(tx, sourceID, stories, bands, now)
+	if err != nil {
+		return 0, fmt.Errorf("find copies: %w", err)
+	}
+	if len(found) > 0 {
+		if err := decideWinners(tx, sourceID, found); err != nil {
+			return 0, fmt.Errorf("rank copies: %w", err)
+		}
+	}
+	for _, st := range stories {
+		st.FeedID, st.DuplicateOf = st.PublicID, 0
+		if m, ok := found[st]; ok {
+			st.FeedID = m.primary.feedID()
+			if !m.wins {
+				st.DuplicateOf = m.primary.ID
+			}
+		}
+	}
+
 	inserted := 0
 	var placements []StorySection
+	ids := make(map[string]int64, len(stories))
 	for batch := range slices.Chunk(stories, insertBatch) {
 		args := make([]any, 0, len(batch)*len(insertStoryColumns))
-		published := make(map[string]time.Time, len(batch))
 		for _, st := range batch {
-			pub := utcSecond(st.Published, now)
-			upd := utcSecond(st.Updated, pub)
-			if upd.Before(pub) {
-				upd = pub
+			st.Published = utcSecond(st.Published, now)
+			st.Updated = utcSecond(st.Updated, st.Published)
+			if st.Updated.Before(st.Published) {
+				st.Updated = st.Published
 			}
-			published[st.Key] = pub
 			authors, err := jsonColumn(st.Authors)
 			if err != nil {
 				return 0, err
@@ -181,7 +213,8 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, stories []*Story, no
 			}
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
 				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language,
-				pub, upd, now, st.ContentHash)
+				st.Published, st.Updated, now, st.ContentHash,
+				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf)
 		}
 		var rows []struct {
 			ID  int64
@@ -190,23 +223,56 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, stories []*Story, no
 		if err := tx.Raw(s.sql.insertStories(len(batch)), args...).Scan(&rows).Error; err != nil {
 			return 0, fmt.Errorf("insert stories: %w", err)
 		}
-		ids := make(map[string]int64, len(rows))
 		for _, r := range rows {
 			ids[r.Key] = r.ID
 		}
-		for _, st := range batch {
-			id, ok := ids[st.Key]
-			if !ok {
-				continue // stored meanwhile by another writer
+	}
+	for _, st := range stories {
+		id, ok := ids[st.Key]
+		if !ok {
+			continue // stored meanwhile by another writer
+		}
+		inserted++
+		if m, ok := found[st]; ok && m.wins {
+			if err := s.demote(tx, m.primary.ID, id, changed); err != nil {
+				return 0, err
 			}
-			inserted++
-			for _, sec := range st.Sections {
-				placements = append(placements, StorySection{SectionID: sec, StoryID: id, Published: published[st.Key]})
-				changed[sec] = true
-			}
+		}
+		if st.DuplicateOf != 0 {
+			continue
+		}
+		for _, sec := range st.Sections {
+			placements = append(placements, StorySection{SectionID: sec, StoryID: id, Published: st.Published})
+			changed[sec] = true
 		}
 	}
 	return inserted, s.placeStories(tx, placements)
+}
+
+// demote makes the published story old and its alternates alternates of
+// winner, and takes old out of its sections.
+func (s *Store) demote(tx *gorm.DB, old, winner int64, changed map[string]bool) error {
+	err := tx.Model(&Story{}).Where("id = ? OR duplicate_of = ?", old, old).
+		Update("duplicate_of", winner).Error
+	if err != nil {
+		return fmt.Errorf("demote story %d: %w", old, err)
+	}
+	return s.unplace(tx, old, changed)
+}
+
+// unplace removes a story from its sections, noting them as changed.
+func (s *Store) unplace(tx *gorm.DB, storyID int64, changed map[string]bool) error {
+	var sections []string
+	if err := tx.Model(&StorySection{}).Where("story_id = ?", storyID).Pluck("section_id", &sections).Error; err != nil {
+		return fmt.Errorf("sections of story %d: %w", storyID, err)
+	}
+	if err := tx.Where("story_id = ?", storyID).Delete(&StorySection{}).Error; err != nil {
+		return fmt.Errorf("sections of story %d: %w", storyID, err)
+	}
+	for _, sec := range sections {
+		changed[sec] = true
+	}
+	return nil
 }
 
 // placeStories adds section placements, ignoring ones already there.
@@ -236,7 +302,7 @@ func jsonColumn[T any](list []T) (any, error) {
 	return string(b), nil
 }
 
-func (s *Store) updateStories(tx *gorm.DB, updates []storyUpdate, now time.Time, changed map[string]bool) error {
+func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdate, now time.Time, changed map[string]bool) error {
 	for _, u := range updates {
 		row := *u.new
 		// The edit is dated by the partner's own updated time when it moved
@@ -248,22 +314,20 @@ func (s *Store) updateStories(tx *gorm.DB, updates []storyUpdate, now time.Time,
 		if row.Updated.Before(u.old.Updated) {
 			row.Updated = u.old.Updated
 		}
+		signStories([]*Story{&row})
 		err := tx.Model(&Story{ID: u.old.ID}).
 			Select("guid", "link", "title", "summary", "content", "authors", "categories",
-				"enclosures", "image", "language", "updated", "content_hash").
+				"enclosures", "image", "language", "updated", "content_hash", "canonical_url", "signature").
 			Updates(&row).Error
 		if err != nil {
 			return fmt.Errorf("update story %d: %w", u.old.ID, err)
 		}
-		var before []string
-		if err := tx.Model(&StorySection{}).Where("story_id = ?", u.old.ID).Pluck("section_id", &before).Error; err != nil {
-			return fmt.Errorf("update story %d: sections: %w", u.old.ID, err)
+		s.recent.forget(u.old.ID) // re-read with its new signature
+		if err := s.unplace(tx, u.old.ID, changed); err != nil {
+			return fmt.Errorf("update story %d: %w", u.old.ID, err)
 		}
-		if err := tx.Where("story_id = ?", u.old.ID).Delete(&StorySection{}).Error; err != nil {
-			return fmt.Errorf("update story %d: sections: %w", u.old.ID, err)
-		}
-		for _, sec := range before {
-			changed[sec] = true
+		if u.old.DuplicateOf != 0 {
+			continue // an alternate: its published copy keeps the sections
 		}
 		placements := make([]StorySection, 0, len(row.Sections))
 		for _, sec := range row.Sections {

@@ -20,6 +20,9 @@ import (
 type Store struct {
 	db  *gorm.DB
 	sql statementSQL
+	// recent indexes the signatures of the stories first seen inside
+	// DuplicateWindow, for near-duplicate lookups.
+	recent recentIndex
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path in WAL
@@ -91,6 +94,7 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 		for _, src := range sources {
 			res := tx.Model(&Source{}).Where("id = ?", src.ID).Updates(map[string]any{
 				"name": src.Name, "url": src.URL, "attribution": src.Attribution,
+				"priority": src.Priority, "site": src.Site,
 			})
 			if res.Error != nil {
 				return fmt.Errorf("store: sync source %s: %w", src.ID, res.Error)
@@ -98,7 +102,7 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 			if res.RowsAffected > 0 {
 				continue
 			}
-			row := Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution}
+			row := Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution, Priority: src.Priority, Site: src.Site}
 			if err := tx.Create(&row).Error; err != nil {
 				return fmt.Errorf("store: add source %s: %w", src.ID, err)
 			}
@@ -138,7 +142,7 @@ func (s *Store) SectionStories(ctx context.Context, sectionID string, limit int)
 	var out []Story
 	q := s.db.WithContext(ctx).Limit(limit)
 	if sectionID == "" {
-		q = q.Order("published DESC").Order("id DESC")
+		q = q.Where("duplicate_of = 0").Order("published DESC").Order("id DESC")
 	} else {
 		q = q.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
 			Where("story_sections.section_id = ?", sectionID).

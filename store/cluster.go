@@ -1,0 +1,241 @@
+package store
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"wirefeed/dedupe"
+)
+
+// DuplicateWindow is how far apart in first-seen time two partners' copies
+// of a story may arrive and still be recognised as one story.
+const DuplicateWindow = 72 * time.Hour
+
+// defaultPriority is the priority of a source that has none.
+const defaultPriority = 100
+
+// clusterCandidate is a stored story a new one may be a copy of.
+type clusterCandidate struct {
+	ID           int64
+	SourceID     string
+	CanonicalURL string
+	Signature    []byte
+	PublicID     string
+	FeedID       string
+	DuplicateOf  int64
+	FirstSeen    time.Time
+}
+
+// feedID is the id the candidate's story is published under.
+func (c clusterCandidate) feedID() string {
+	if c.FeedID != "" {
+		return c.FeedID
+	}
+	return c.PublicID
+}
+
+// primaryID is the id of the published copy of the candidate's story.
+func (c clusterCandidate) primaryID() int64 {
+	if c.DuplicateOf != 0 {
+		return c.DuplicateOf
+	}
+	return c.ID
+}
+
+// match says what a new story is: a copy of the published story primary
+// (which it may replace), or nothing known.
+type match struct {
+	primary clusterCandidate
+	wins    bool // the new copy outranks the published one
+}
+
+// signStories computes each story's near-duplicate signature and band keys.
+func signStories(stories []*Story) [][]uint64 {
+	bands := make([][]uint64, len(stories))
+	for i, st := range stories {
+		sig := dedupe.Sign(st.Title, leadText(st))
+		if b, err := sig.MarshalBinary(); err == nil {
+			st.Signature = b
+		}
+		bands[i] = sig.Bands()
+	}
+	return bands
+}
+
+// leadText is what a story's near-duplicate signature reads besides its
+// title: the start of its summary, else of its content.
+func leadText(st *Story) string {
+	lead := st.Summary
+	if strings.TrimSpace(lead) == "" {
+		lead = st.Content
+	}
+	if len(lead) > 4*dedupe.LeadRunes {
+		lead = lead[:4*dedupe.LeadRunes]
+	}
+	return lead
+}
+
+// findCopies looks, for each new story of sourceID, for the same story
+// already stored from another partner within DuplicateWindow: first by
+// canonical link (an index lookup), then by near-duplicate signature (the
+// in-memory band index of recent stories). Nothing scans the store.
+func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands [][]uint64, now time.Time) (map[*Story]match, error) {
+	since := now.Add(-DuplicateWindow)
+	var links []string
+	for _, st := range stories {
+		if st.CanonicalURL != "" {
+			links = append(links, st.CanonicalURL)
+		}
+	}
+	candidates := map[int64]clusterCandidate{}
+	byLink := map[string][]int64{}
+	if len(links) > 0 {
+		var rows []clusterCandidate
+		err := tx.Model(&Story{}).
+			Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
+			Where("canonical_url IN ? AND source_id <> ? AND first_seen >= ?", links, sourceID, since).
+			Find(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			candidates[r.ID] = r
+			byLink[r.CanonicalURL] = append(byLink[r.CanonicalURL], r.ID)
+		}
+	}
+	// Near duplicates come from the in-memory index of recent signatures,
+	// brought up to date with whatever any writer stored since.
+	if err := s.recent.sync(tx, now); err != nil {
+		return nil, err
+	}
+	similar := map[*Story]int64{}
+	for i, st := range stories {
+		if id := s.recent.similar(sourceID, st.Signature, bands[i], since); id != 0 {
+			similar[st] = id
+		}
+	}
+	if len(similar) > 0 {
+		var ids []int64
+		for _, id := range similar {
+			if _, ok := candidates[id]; !ok {
+				ids = append(ids, id)
+			}
+		}
+		var more []clusterCandidate
+		if len(ids) > 0 {
+			err := tx.Model(&Story{}).
+				Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
+				Where("id IN ?", ids).Find(&more).Error
+			if err != nil {
+				return nil, err
+			}
+		}
+		for _, r := range more {
+			candidates[r.ID] = r
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+
+	found := map[*Story]match{}
+	for _, st := range stories {
+		var hit *clusterCandidate
+		for _, id := range byLink[st.CanonicalURL] {
+			if c, ok := candidates[id]; ok && st.CanonicalURL != "" {
+				hit = &c
+				break
+			}
+		}
+		if hit == nil {
+			if c, ok := candidates[similar[st]]; ok {
+				hit = &c
+			}
+		}
+		if hit == nil {
+			continue
+		}
+		primary := *hit
+		if hit.DuplicateOf != 0 {
+			p, err := loadCandidate(tx, hit.DuplicateOf)
+			if err != nil {
+				return nil, err
+			}
+			primary = p
+		}
+		found[st] = match{primary: primary}
+	}
+	return found, nil
+}
+
+func loadCandidate(tx *gorm.DB, id int64) (clusterCandidate, error) {
+	var c clusterCandidate
+	err := tx.Model(&Story{}).
+		Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
+		Where("id = ?", id).Take(&c).Error
+	return c, err
+}
+
+// sourceRank orders partners for one story: lower priority number first,
+// then the partner whose own site hosts the story's link.
+type sourceRank struct {
+	priority int
+	hostsOwn bool
+}
+
+func (a sourceRank) before(b sourceRank) bool {
+	if a.priority != b.priority {
+		return a.priority < b.priority
+	}
+	return a.hostsOwn && !b.hostsOwn
+}
+
+// decideWinners marks the matches in which the new copy outranks the
+// published one. Ties keep the copy seen first, which is the stored one.
+func decideWinners(tx *gorm.DB, sourceID string, found map[*Story]match) error {
+	ids := []string{sourceID}
+	for _, m := range found {
+		if !slices.Contains(ids, m.primary.SourceID) {
+			ids = append(ids, m.primary.SourceID)
+		}
+	}
+	var sources []Source
+	if err := tx.Select("id", "priority", "site").Where("id IN ?", ids).Find(&sources).Error; err != nil {
+		return err
+	}
+	byID := map[string]Source{}
+	for _, s := range sources {
+		byID[s.ID] = s
+	}
+	rank := func(source, link string) sourceRank {
+		src := byID[source]
+		p := src.Priority
+		if p <= 0 {
+			p = defaultPriority
+		}
+		return sourceRank{priority: p, hostsOwn: hostedBy(link, src.Site)}
+	}
+	for st, m := range found {
+		m.wins = rank(sourceID, st.CanonicalURL).before(rank(m.primary.SourceID, m.primary.CanonicalURL))
+		found[st] = m
+	}
+	return nil
+}
+
+// hostedBy reports whether link lies on site or one of its subdomains.
+func hostedBy(link, site string) bool {
+	if link == "" || site == "" {
+		return false
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	site = strings.ToLower(strings.TrimPrefix(site, "www."))
+	return host == site || strings.HasSuffix(host, "."+site)
+}

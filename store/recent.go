@@ -1,0 +1,146 @@
+package store
+
+import (
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"wirefeed/dedupe"
+)
+
+// recentIndex holds the near-duplicate signatures of the stories first seen
+// inside DuplicateWindow, keyed by their LSH bands, so the copies of a story
+// arriving from other partners are found without touching the database. It
+// follows the database by story id: each sync loads the stories stored
+// since (by this process or any other writer) and drops the ones that left
+// the window, so its size depends on the window, never on the store.
+type recentIndex struct {
+	mu      sync.Mutex
+	loaded  bool
+	highest int64 // largest story id loaded
+	stories map[int64]recentStory
+	byBand  map[uint64][]int64
+	order   []int64 // ids in first-seen order, for eviction
+}
+
+type recentStory struct {
+	sourceID  string
+	sig       dedupe.Signature
+	bands     []uint64
+	firstSeen time.Time
+}
+
+// sync loads stories stored since the last sync and evicts old ones.
+func (r *recentIndex) sync(tx *gorm.DB, now time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	since := now.Add(-DuplicateWindow)
+	if !r.loaded {
+		r.stories, r.byBand = map[int64]recentStory{}, map[uint64][]int64{}
+	}
+	q := tx.Model(&Story{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", r.highest)
+	if !r.loaded {
+		q = q.Where("first_seen >= ?", since)
+	}
+	var rows []struct {
+		ID        int64
+		SourceID  string
+		Signature []byte
+		FirstSeen time.Time
+	}
+	if err := q.Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	r.loaded = true
+	for _, row := range rows {
+		r.highest = max(r.highest, row.ID)
+		var sig dedupe.Signature
+		if sig.UnmarshalBinary(row.Signature) != nil {
+			continue // unsigned or from another scheme version
+		}
+		rs := recentStory{sourceID: row.SourceID, sig: sig, bands: sig.Bands(), firstSeen: row.FirstSeen}
+		r.stories[row.ID] = rs
+		r.order = append(r.order, row.ID)
+		for _, b := range rs.bands {
+			r.byBand[b] = append(r.byBand[b], row.ID)
+		}
+	}
+	r.evict(since)
+	return nil
+}
+
+// evict drops stories first seen before since. Stories are appended in id
+// order, which is first-seen order but for clock skew between writers, so
+// eviction may keep a few stories a little longer; lookups check the time.
+func (r *recentIndex) evict(since time.Time) {
+	n := 0
+	for n < len(r.order) {
+		rs, ok := r.stories[r.order[n]]
+		if ok && !rs.firstSeen.Before(since) {
+			break
+		}
+		if ok {
+			r.remove(r.order[n], rs)
+		}
+		n++
+	}
+	r.order = r.order[n:]
+}
+
+func (r *recentIndex) remove(id int64, rs recentStory) {
+	delete(r.stories, id)
+	for _, b := range rs.bands {
+		ids := r.byBand[b]
+		for i, other := range ids {
+			if other == id {
+				ids = append(ids[:i], ids[i+1:]...)
+				break
+			}
+		}
+		if len(ids) == 0 {
+			delete(r.byBand, b)
+		} else {
+			r.byBand[b] = ids
+		}
+	}
+}
+
+// forget drops a story whose signature changed; the next sync does not
+// bring it back, so an edited story is matched by its canonical link only
+// until it leaves the window.
+func (r *recentIndex) forget(id int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rs, ok := r.stories[id]; ok {
+		r.remove(id, rs)
+	}
+}
+
+// similar returns the id of a story from another source than sourceID,
+// first seen since since, whose signature is similar to sig; 0 if none.
+func (r *recentIndex) similar(sourceID string, sig []byte, bands []uint64, since time.Time) int64 {
+	var mine dedupe.Signature
+	if mine.UnmarshalBinary(sig) != nil {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tried := map[int64]bool{}
+	for _, b := range bands {
+		for _, id := range r.byBand[b] {
+			if tried[id] {
+				continue
+			}
+			tried[id] = true
+			rs := r.stories[id]
+			if rs.sourceID == sourceID || rs.firstSeen.Before(since) {
+				continue
+			}
+			if dedupe.Similar(mine, rs.sig) {
+				return id
+			}
+		}
+	}
+	return 0
+}
