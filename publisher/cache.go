@@ -5,24 +5,66 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
 
-// rendering is one feed written out, ready to serve.
+// rendering is one document written out, ready to serve: its bytes as they
+// are and gzipped, each with its own validator, and every header value it
+// is served with, built once so that serving it allocates nothing.
 type rendering struct {
-	body     []byte
-	etag     string    // strong validator: a hash of body, quoted
-	modified time.Time // newest story update, the Last-Modified time
+	plain    representation
+	gzip     *representation // nil when gzip does not make the body smaller
+	modified time.Time       // newest story update, the Last-Modified time; zero: none
+
+	contentType  []string
+	cacheControl []string
+	lastModified []string // nil when modified is zero
 }
 
-// newRendering wraps body with its validators.
-func newRendering(body []byte, modified time.Time) *rendering {
+// representation is a rendering's body in one content coding.
+type representation struct {
+	body     []byte
+	etag     string   // strong validator: a hash of body, quoted
+	encoding []string // Content-Encoding; nil for identity
+	// Header values.
+	etagHeader   []string
+	lengthHeader []string
+}
+
+// newRendering wraps body with its validators and headers, and compresses
+// it: the only time it is ever compressed.
+func newRendering(body []byte, modified time.Time, contentType, cacheControl string) *rendering {
+	r := &rendering{
+		plain:        newRepresentation(body, nil),
+		modified:     modified,
+		contentType:  []string{contentType},
+		cacheControl: []string{cacheControl},
+	}
+	if gz := gzipped(body); gz != nil {
+		rep := newRepresentation(gz, []string{"gzip"})
+		r.gzip = &rep
+	}
+	if !modified.IsZero() && !modified.Equal(time.Unix(0, 0)) {
+		r.lastModified = []string{modified.UTC().Format(http.TimeFormat)}
+	}
+	return r
+}
+
+// newRepresentation returns body with its ETag: a hash of the bytes sent,
+// so the gzip representation has an ETag of its own, as a strong validator
+// must (RFC 9110 §8.8.3).
+func newRepresentation(body []byte, encoding []string) representation {
 	sum := sha256.Sum256(body)
-	return &rendering{
-		body:     body,
-		etag:     `"` + hex.EncodeToString(sum[:16]) + `"`,
-		modified: modified,
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	return representation{
+		body:         body,
+		etag:         etag,
+		encoding:     encoding,
+		etagHeader:   []string{etag},
+		lengthHeader: []string{strconv.Itoa(len(body))},
 	}
 }
 

@@ -43,9 +43,9 @@ func TestCachePanicReachesWaitersAndIsNotCached(t *testing.T) {
 	}
 	c.joined = nil
 	res, err := c.get(context.Background(), key, func() (*rendering, error) {
-		return newRendering([]byte("ok"), time.Time{}), nil
+		return newRendering([]byte("ok"), time.Time{}, "text/plain", "no-store"), nil
 	})
-	if err != nil || string(res.body) != "ok" {
+	if err != nil || string(res.plain.body) != "ok" {
 		t.Errorf("after a panic: %v, %v; want a fresh rendering", res, err)
 	}
 }
@@ -57,7 +57,7 @@ func TestCacheWaiterGivesUpWithItsContext(t *testing.T) {
 	go c.get(context.Background(), key, func() (*rendering, error) {
 		close(started)
 		<-release
-		return newRendering(nil, time.Time{}), nil
+		return newRendering(nil, time.Time{}, "text/plain", "no-store"), nil
 	})
 	<-started
 	ctx, cancel := context.WithCancel(context.Background())
@@ -224,4 +224,21 @@ func TestStoreErrorIsNotCached(t *testing.T) {
 	if n := r.callCount(); n != 2 {
 		t.Errorf("%d reader calls, want 2: the error was cached", n)
 	}
+}
+
+func TestConcurrentRenderingsOfDifferentFeeds(t *testing.T) {
+	p := New(testConfig(), staticReader(benchStories(50)))
+	h := p.Handler()
+	var wg sync.WaitGroup
+	for _, sec := range []string{"nation", "politics", "economy", "headlines"} {
+		for _, ext := range []string{"rss", "atom", "json"} {
+			wg.Go(func() {
+				res := get(t, h, "GET", "/feeds/"+sec+"."+ext, "Accept-Encoding", "gzip")
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("%s.%s: status %d", sec, ext, res.StatusCode)
+				}
+			})
+		}
+	}
+	wg.Wait()
 }

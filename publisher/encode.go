@@ -15,11 +15,13 @@ const (
 )
 
 // mediaContent is a Media RSS <media:content>, used in RSS and Atom for
-// a story's image.
+// a story's image, and in RSS for the enclosures after the first.
 type mediaContent struct {
-	XMLName xml.Name `xml:"media:content"`
-	URL     string   `xml:"url,attr"`
-	Medium  string   `xml:"medium,attr"`
+	XMLName  xml.Name `xml:"media:content"`
+	URL      string   `xml:"url,attr"`
+	Type     string   `xml:"type,attr,omitempty"`
+	FileSize int64    `xml:"fileSize,attr,omitempty"`
+	Medium   string   `xml:"medium,attr,omitempty"`
 }
 
 // encodeXML writes doc as an indented XML document with a declaration.

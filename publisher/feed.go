@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"html"
+	"mime"
 	"strings"
 	"time"
 
@@ -25,9 +26,10 @@ type feed struct {
 	SectionID   string
 	Title       string
 	Description string
-	HomeURL     string // the site's front page, BaseURL + "/"
-	FeedsURL    string // BaseURL + "/feeds/"; a feed is FeedsURL + id + "." + ext
-	Language    string // shared by every entry, "" when unknown or mixed
+	HomeURL     string        // the site's front page, BaseURL + "/"
+	FeedsURL    string        // BaseURL + "/feeds/"; a feed is FeedsURL + id + "." + ext
+	Language    string        // shared by every entry, "" when unknown or mixed
+	MaxAge      time.Duration // how long clients may cache the feed
 	Updated     time.Time
 	Entries     []entry
 }
@@ -86,6 +88,7 @@ func (p *Publisher) buildFeed(sec config.Section, stories []store.Story) *feed {
 		HomeURL:     p.baseURL + "/",
 		FeedsURL:    p.baseURL + "/feeds/",
 		Updated:     emptyFeedTime,
+		MaxAge:      p.maxAge[sec.ID],
 		Entries:     make([]entry, 0, len(stories)),
 	}
 	if f.Title == "" {
@@ -102,16 +105,21 @@ func (p *Publisher) buildFeed(sec config.Section, stories []store.Story) *feed {
 	return f
 }
 
-// buildEntry turns one stored story into an entry.
+// buildEntry turns one stored story into an entry. Its title becomes plain
+// text, its HTML is sanitized, and every URL in and around it is made
+// absolute against the story's link (or dropped).
 func (p *Publisher) buildEntry(s *store.Story) entry {
+	link := xmlSafe(s.Link)
+	base := storyBase(link)
+	text := p.clean.clean(link, s.Title, s.Summary, s.Content)
 	e := entry{
-		ID:         xmlSafe(s.PublicID),
-		Link:       xmlSafe(s.Link),
-		Title:      xmlSafe(s.Title),
-		Summary:    xmlSafe(s.Summary),
-		Content:    xmlSafe(s.Content),
-		Categories: xmlSafeAll(s.Categories),
-		Image:      xmlSafe(s.Image),
+		ID:         xmlSafe(publishedID(s)),
+		Link:       webURL(link, nil),
+		Title:      text.title,
+		Summary:    text.summary,
+		Content:    text.content,
+		Categories: plainTextAll(s.Categories),
+		Image:      webURL(s.Image, base),
 		Language:   languageTag(s.Language),
 		Published:  s.Published.UTC(),
 		Updated:    s.Updated.UTC(),
@@ -125,7 +133,11 @@ func (p *Publisher) buildEntry(s *store.Story) entry {
 		e.Updated = emptyFeedTime
 	}
 	for _, a := range s.Authors {
-		a = store.Person{Name: strings.TrimSpace(xmlSafe(a.Name)), Email: xmlSafe(a.Email), URL: xmlSafe(a.URL)}
+		a = store.Person{
+			Name:  plainText(a.Name),
+			Email: emailAddress(a.Email),
+			URL:   webURL(a.URL, base),
+		}
 		if a.Name == "" {
 			a.Name = a.Email
 		}
@@ -137,12 +149,22 @@ func (p *Publisher) buildEntry(s *store.Story) entry {
 		e.Authors = []store.Person{{Name: e.Partner.Name}}
 	}
 	for _, enc := range s.Enclosures {
-		enc.URL, enc.Type = xmlSafe(enc.URL), xmlSafe(enc.Type)
+		enc.URL, enc.Type = webURL(enc.URL, base), mediaType(enc.Type)
 		if enc.URL != "" {
 			e.Enclosures = append(e.Enclosures, enc)
 		}
 	}
 	return e
+}
+
+// mediaType returns s if it has the shape of a MIME media type
+// (type/subtype, parameters allowed), else "".
+func mediaType(s string) string {
+	s = strings.TrimSpace(xmlSafe(s))
+	if _, _, err := mime.ParseMediaType(s); err != nil || !strings.Contains(s, "/") {
+		return ""
+	}
+	return s
 }
 
 // partner describes the source with the given id, from the config; a source
@@ -155,7 +177,7 @@ func (p *Publisher) partner(id string) partner {
 	pa := partner{
 		ID:          xmlSafe(src.ID),
 		Name:        xmlSafe(src.Name),
-		URL:         xmlSafe(src.URL),
+		URL:         webURL(src.URL, nil),
 		Attribution: xmlSafe(src.Attribution),
 	}
 	if pa.Name == "" {
@@ -241,4 +263,14 @@ func inlineTag(tag string) bool {
 		return true
 	}
 	return false
+}
+
+// publishedID is the id a story is published under: the id of the first
+// copy of the story that reached the site (FeedID), whichever partner's copy
+// is shown; stories stored before copies were tracked have only PublicID.
+func publishedID(s *store.Story) string {
+	if s.FeedID != "" {
+		return s.FeedID
+	}
+	return s.PublicID
 }

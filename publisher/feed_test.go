@@ -32,7 +32,7 @@ var wantHeadlines = []wantItem{
 	{
 		id:        "tag:news.example.com,2024:jiji/3",
 		link:      "https://jen.jiji.com/jc/eng?g=eco&k=2024060300123",
-		title:     "Yen <weakens> & stocks rise",
+		title:     "Yen weakens & stocks rise",
 		published: at("2024-06-03T09:00:00Z"), updated: at("2024-06-03T10:30:00Z"),
 		authors:    []string{"Taro Yamada", "Hanako Sato"},
 		categories: []string{"Economy", "Markets"},
@@ -211,7 +211,7 @@ func TestInvalidCharactersAreStripped(t *testing.T) {
 		if it.Title != "Bad title here" {
 			t.Errorf("%s: title %q", ext, it.Title)
 		}
-		if !strings.Contains(it.Content, "content ]]> end") {
+		if !strings.Contains(it.Content, "content ]]&gt; end") { // sanitized: ">" escaped
 			t.Errorf("%s: content %q", ext, it.Content)
 		}
 		if strings.Join(it.Categories, "|") != "Economy" {

@@ -52,7 +52,7 @@ func (p *Publisher) renderIndex() (*rendering, error) {
 	if err := indexTemplate.Execute(&buf, page); err != nil {
 		return nil, err
 	}
-	return newRendering(buf.Bytes(), time.Time{}), nil
+	return newRendering(buf.Bytes(), time.Time{}, "text/html; charset=utf-8", indexCacheControl), nil
 }
 
 // serveIndex serves the index page at /.
@@ -61,5 +61,5 @@ func (p *Publisher) serveIndex(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not render the index page", http.StatusInternalServerError)
 		return
 	}
-	serve(w, r, "text/html; charset=utf-8", p.index)
+	serve(w, r, p.index)
 }

@@ -70,7 +70,7 @@ func newJSONItem(e *entry) *jsonItem {
 			Url:          e.Link,
 			Title:        e.Title,
 			ContentHTML:  e.body(),
-			Summary:      htmlText(e.Summary),
+			Summary:      noMarkup(htmlText(e.Summary)),
 			Image:        e.Image,
 			ModifiedDate: utcPtr(e.Updated),
 			Tags:         e.Categories,

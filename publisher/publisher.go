@@ -1,17 +1,30 @@
 // Package publisher turns stored stories into RSS 2.0, Atom 1.0 and JSON
 // Feed 1.1 documents, one set per section, and serves them over HTTP with an
-// index page. Rendered feeds are cached until Invalidate is called for their
-// section, so polling an unchanged feed does no database work.
+// index page.
+//
+// Partner text is made safe on the way: titles become plain text, HTML is
+// reduced to an allow-list with bluemonday and its relative URLs made
+// absolute against the story's link, and characters XML forbids are dropped
+// (sanitize.go, links.go, xmlsafe.go). Sanitized stories are cached by
+// content (cleancache.go).
+//
+// Rendered feeds are cached, plain and gzipped, until Invalidate is called
+// for their section, so polling an unchanged feed does no database work and
+// no compression (cache.go, encoding.go); concurrent requests for a feed
+// being rendered share the rendering. Responses carry content-derived
+// ETags, Last-Modified and a Cache-Control max-age derived from the poll
+// schedules of the section's sources (maxage.go), and conditional requests
+// get 304 (serve.go).
 package publisher
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"wirefeed/config"
 	"wirefeed/store"
@@ -29,8 +42,9 @@ type StoryReader interface {
 // defaults it to the same number).
 const defaultLimit = 50
 
-// cacheControl lets clients and proxies reuse a feed for a minute.
-const cacheControl = "public, max-age=60"
+// indexCacheControl lets clients and proxies reuse the index page, which
+// changes only with the config, for an hour.
+const indexCacheControl = "public, max-age=3600"
 
 // format is one of the feed formats and the extension it is served under.
 type format struct {
@@ -71,7 +85,9 @@ type Publisher struct {
 	byID     map[string]config.Section
 	allIDs   []string // sections with All set
 	sources  map[string]config.Source
+	maxAge   map[string]time.Duration // by section; see sectionMaxAges
 	cache    *cache
+	clean    *cleanCache
 	index    *rendering
 	indexErr error
 	mux      *http.ServeMux
@@ -86,14 +102,21 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		baseURL: strings.TrimRight(cfg.Server.BaseURL, "/"),
 		byID:    make(map[string]config.Section, len(cfg.Sections)),
 		sources: make(map[string]config.Source, len(cfg.Sources)),
+		maxAge:  sectionMaxAges(cfg),
 		cache:   newCache(),
 	}
+	shown := 0 // stories the feeds show at most, for sizing the clean cache
 	for _, s := range cfg.Sections {
 		if _, dup := p.byID[s.ID]; dup {
 			continue
 		}
 		p.byID[s.ID] = s
 		p.sections = append(p.sections, s)
+		if s.Limit > 0 {
+			shown += s.Limit
+		} else {
+			shown += defaultLimit
+		}
 		if s.All {
 			p.allIDs = append(p.allIDs, s.ID)
 		}
@@ -103,6 +126,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 			p.sources[s.ID] = s
 		}
 	}
+	p.clean = newCleanCache(shown)
 	p.index, p.indexErr = p.renderIndex()
 
 	p.mux = http.NewServeMux()
@@ -171,7 +195,7 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
 		return
 	}
-	serve(w, r, f.contentType(), res)
+	serve(w, r, res)
 }
 
 // render reads a section's stories and writes them in format f.
@@ -196,16 +220,5 @@ func (p *Publisher) render(ctx context.Context, sec config.Section, f *format) (
 	if err != nil {
 		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)
 	}
-	return newRendering(body, fd.Updated), nil
-}
-
-// serve writes res with its validators, answering conditional requests
-// (If-None-Match, If-Modified-Since, ...) and HEAD as net/http does for
-// files.
-func serve(w http.ResponseWriter, r *http.Request, contentType string, res *rendering) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", cacheControl)
-	h.Set("ETag", res.etag)
-	http.ServeContent(w, r, "", res.modified, bytes.NewReader(res.body))
+	return newRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
 }

@@ -87,7 +87,7 @@ func testStories() []store.Story {
 		{
 			ID: 3, SourceID: "jiji", PublicID: "tag:news.example.com,2024:jiji/3",
 			Link:       "https://jen.jiji.com/jc/eng?g=eco&k=2024060300123",
-			Title:      "Yen <weakens> & stocks rise",
+			Title:      "Yen <b>weakens</b> &amp; stocks rise",
 			Summary:    "<p>The yen fell against the dollar.</p>",
 			Content:    "<p>The yen fell against the dollar on <b>Monday</b>.</p><p>Stocks rose.</p>",
 			Authors:    []store.Person{{Name: "Taro Yamada", Email: "taro@jiji.example"}, {Name: "Hanako Sato"}},

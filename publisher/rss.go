@@ -36,15 +36,19 @@ type rssAtomLink struct {
 }
 
 // rssItem is gorilla/feeds' RssItem with several categories, dc:creator
-// authors, a <source url="…"> element, the update time and an image.
+// authors, a <source url="…"> element, the update time, the image and
+// every enclosure after the first (RSS 2.0 allows one) as media:content,
+// and the item's language when the channel has none or another.
 type rssItem struct {
+	Title string `xml:"title,omitempty"` // a story may have none
+	Link  string `xml:"link,omitempty"`
 	feeds.RssItem
-	Link       string     `xml:"link,omitempty"`
 	Creators   []string   `xml:"dc:creator"`
+	Language   string     `xml:"dc:language,omitempty"`
 	Categories []string   `xml:"category"`
 	Source     *rssSource `xml:"source"`
 	Updated    string     `xml:"atom:updated"`
-	Image      *mediaContent
+	Media      []mediaContent
 }
 
 // rssSource is RSS 2.0's <source>: the partner's name, with its feed's URL.
@@ -67,12 +71,13 @@ func renderRSS(f *feed) ([]byte, error) {
 			Language:      f.Language,
 			LastBuildDate: rssTime(f.Updated),
 			Generator:     generator,
+			Ttl:           int((f.MaxAge + time.Minute - 1) / time.Minute),
 		},
 		Self:  rssAtomLink{Href: f.selfURL("rss"), Rel: "self", Type: "application/rss+xml"},
 		Items: make([]*rssItem, 0, len(f.Entries)),
 	}
 	for i := range f.Entries {
-		ch.Items = append(ch.Items, newRssItem(&f.Entries[i]))
+		ch.Items = append(ch.Items, newRssItem(&f.Entries[i], f.Language))
 	}
 	doc := &rssDoc{
 		RssFeedXml: feeds.RssFeedXml{Version: "2.0", ContentNamespace: contentNS},
@@ -84,15 +89,18 @@ func renderRSS(f *feed) ([]byte, error) {
 	return encodeXML(f, doc)
 }
 
-func newRssItem(e *entry) *rssItem {
+func newRssItem(e *entry, channelLanguage string) *rssItem {
 	x := &rssItem{
 		RssItem: feeds.RssItem{
-			Title: e.Title,
-			Guid:  &feeds.RssGuid{Id: e.ID, IsPermaLink: "false"},
+			Guid: &feeds.RssGuid{Id: e.ID, IsPermaLink: "false"},
 		},
+		Title:      e.Title,
 		Link:       e.Link,
 		Categories: e.Categories,
 		Updated:    atomTime(e.Updated),
+	}
+	if e.Language != channelLanguage {
+		x.Language = e.Language
 	}
 	// The description is what most readers show: the summary when there is
 	// one, otherwise the content; both carry the credit.
@@ -120,16 +128,19 @@ func newRssItem(e *entry) *rssItem {
 			}
 		}
 	}
-	// RSS 2.0 allows one enclosure per item.
+	if e.Image != "" {
+		x.Media = append(x.Media, mediaContent{URL: e.Image, Medium: "image"})
+	}
+	// RSS 2.0 allows one enclosure per item; the others go to media:content.
+	for _, enc := range e.Enclosures[min(1, len(e.Enclosures)):] {
+		x.Media = append(x.Media, mediaContent{URL: enc.URL, Type: enc.Type, FileSize: max(enc.Length, 0)})
+	}
 	if len(e.Enclosures) > 0 {
 		enc := e.Enclosures[0]
 		x.Enclosure = &feeds.RssEnclosure{Url: enc.URL, Length: strconv.FormatInt(max(enc.Length, 0), 10), Type: enc.Type}
 		if x.Enclosure.Type == "" {
 			x.Enclosure.Type = "application/octet-stream"
 		}
-	}
-	if e.Image != "" {
-		x.Image = &mediaContent{URL: e.Image, Medium: "image"}
 	}
 	return x
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed/rss"
+
+	"wirefeed/store"
 )
 
 func TestRSS(t *testing.T) {
@@ -73,5 +75,25 @@ func TestRSS(t *testing.T) {
 	}
 	if !strings.Contains(doc, "<pubDate>Mon, 03 Jun 2024 09:00:00 +0000</pubDate>") {
 		t.Error("pubDate is not RFC 1123 with a numeric zone")
+	}
+}
+
+func TestRSSKeepsEveryEnclosure(t *testing.T) {
+	stories := testStories()[:1]
+	stories[0].Enclosures = append(stories[0].Enclosures,
+		store.Enclosure{URL: "https://jen.jiji.com/audio/yen.mp3", Type: "audio/mpeg", Length: 1234},
+		store.Enclosure{URL: "/video/yen.mp4", Type: "video/mp4"})
+	p := New(testConfig(), staticReader(stories))
+	doc := fetch(t, p.Handler(), "/feeds/economy.rss")
+	validRSS(t, doc)
+	for _, want := range []string{
+		`<enclosure url="https://jen.jiji.com/img/yen.jpg" length="48213" type="image/jpeg"></enclosure>`,
+		`<media:content url="https://jen.jiji.com/img/yen-thumb.jpg" medium="image"></media:content>`,
+		`<media:content url="https://jen.jiji.com/audio/yen.mp3" type="audio/mpeg" fileSize="1234"></media:content>`,
+		`<media:content url="https://jen.jiji.com/video/yen.mp4" type="video/mp4"></media:content>`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("RSS lacks %s", want)
+		}
 	}
 }
