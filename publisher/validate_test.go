@@ -74,13 +74,14 @@ var addrSpec = regexp.MustCompile(`^[^\s@<>()",;:]+@[^\s@<>()",;:]+$`)
 // mediaTypeRE is a MIME media type, parameters allowed.
 var mediaTypeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;.*)?$`)
 
-// schemaDir holds the reference schemas (atom.rng, feed.json);
-// WIREFEED_SCHEMAS overrides it.
+// schemaDir holds the reference schemas (atom.rng, feed.json): the
+// project's shared/schemas, which lies beside the repository's root both
+// here and in CI; WIREFEED_SCHEMAS overrides it.
 func schemaDir() string {
 	if d := os.Getenv("WIREFEED_SCHEMAS"); d != "" {
 		return d
 	}
-	return "/work/shared/schemas"
+	return filepath.Join("..", "..", "shared", "schemas")
 }
 
 // xmllintPath returns the xmllint binary, skipping the test when it is
