@@ -24,6 +24,9 @@ type recentIndex struct {
 	order   []int64 // ids in first-seen order, for eviction
 }
 
+// maxPerBand bounds the stories compared per band of an incoming story.
+const maxPerBand = 64
+
 type recentStory struct {
 	sourceID  string
 	sig       dedupe.Signature
@@ -128,7 +131,11 @@ func (r *recentIndex) similar(sourceID string, sig []byte, bands []uint64, since
 	defer r.mu.Unlock()
 	tried := map[int64]bool{}
 	for _, b := range bands {
-		for _, id := range r.byBand[b] {
+		ids := r.byBand[b]
+		// Boilerplate (a daily market close) can fill a band with
+		// look-alikes; the newest maxPerBand are the likely copies.
+		for k := len(ids) - 1; k >= max(0, len(ids)-maxPerBand); k-- {
+			id := ids[k]
 			if tried[id] {
 				continue
 			}
