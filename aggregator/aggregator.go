@@ -6,13 +6,18 @@ package aggregator
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mmcdole/gofeed"
@@ -24,11 +29,14 @@ import (
 // Version is wirefeed's version, sent in the User-Agent.
 const Version = "0.1.0"
 
-// MaxItemsPerFetch bounds how many items of one document are stored.
+// MaxItemsPerFetch bounds how many items of one document are stored when
+// the config gives no fetch.max_items.
 const MaxItemsPerFetch = 1000
 
 // Store is what the aggregator needs from the database.
 type Store interface {
+	// Source returns a source's fetch state (store.ErrNotFound if unknown).
+	Source(ctx context.Context, id string) (store.Source, error)
 	SaveStories(ctx context.Context, sourceID string, stories []store.Story, now time.Time) (store.SaveResult, error)
 	RecordFetch(ctx context.Context, sourceID string, r store.FetchRecord) error
 }
@@ -54,6 +62,13 @@ type Aggregator struct {
 
 	mu      sync.Mutex
 	running map[string]bool
+	// states is each source's fetch state as last recorded, so that a
+	// pull does not read it back from the store. Another process pulling
+	// the same source only makes it stale, which costs a full fetch.
+	states map[string]store.Source
+	// parses counts the documents parsed, for tests of the paths that
+	// must not parse.
+	parses atomic.Int64
 }
 
 // New returns an Aggregator for the sources of cfg.
@@ -67,6 +82,7 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		authority: tagAuthority(cfg.Server.BaseURL),
 		workers:   make(chan struct{}, max(cfg.Fetch.Workers, 1)),
 		running:   map[string]bool{},
+		states:    map[string]store.Source{},
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -93,6 +109,12 @@ type Report struct {
 	// Items is how many items the partner's document held.
 	Items                   int
 	New, Updated, Unchanged int
+	// NotModified is set when the document had not changed since the last
+	// pull (a 304, or the same body again): nothing was parsed or written.
+	NotModified bool
+	// Discovered is the feed URL found on the HTML page the source's URL
+	// served, when this pull discovered it; later pulls use it directly.
+	Discovered string
 	// Skipped is set when the source was already being pulled.
 	Skipped bool
 	Err     error
@@ -106,7 +128,12 @@ func (r Report) Log(log *slog.Logger) {
 		log.Info("fetch skipped: already running", "source", r.Source)
 	case r.Err != nil:
 		log.Error("fetch failed", "source", r.Source, "err", r.Err, "took", r.Took.Round(time.Millisecond))
+	case r.NotModified:
+		log.Info("fetched: not modified", "source", r.Source, "took", r.Took.Round(time.Millisecond))
 	default:
+		if r.Discovered != "" {
+			log.Info("feed discovered", "source", r.Source, "feed", r.Discovered)
+		}
 		log.Info("fetched", "source", r.Source, "items", r.Items, "new", r.New,
 			"updated", r.Updated, "unchanged", r.Unchanged, "took", r.Took.Round(time.Millisecond))
 	}
@@ -157,14 +184,43 @@ func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
 	}
 
 	start := a.now()
-	rep, status := a.pull(ctx, src, start)
+	state, err := a.state(ctx, src.ID)
+	if err != nil {
+		return Report{Source: src.ID, Err: fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)}
+	}
+	rep, record := a.pull(ctx, src, state, start)
 	rep.Took = a.now().Sub(start)
-	record := store.FetchRecord{At: start, Status: status, Err: rep.Err, ItemsSeen: rep.Items}
+	record.At, record.Err = start, rep.Err
 	// Bookkeeping must land even when ctx was cancelled mid-pull.
-	if err := a.store.RecordFetch(context.WithoutCancel(ctx), src.ID, record); err != nil && rep.Err == nil {
+	err = a.store.RecordFetch(context.WithoutCancel(ctx), src.ID, record)
+	if err != nil && rep.Err == nil {
 		rep.Err = fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err != nil {
+		delete(a.states, src.ID)
+	} else {
+		state.Apply(record)
+		a.states[src.ID] = state
+	}
 	return rep
+}
+
+// state returns a source's fetch state: from memory, or from the store on
+// the first pull (empty for a source the store does not know yet).
+func (a *Aggregator) state(ctx context.Context, id string) (store.Source, error) {
+	a.mu.Lock()
+	st, ok := a.states[id]
+	a.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := a.store.Source(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Source{ID: id}, nil
+	}
+	return st, err
 }
 
 func (a *Aggregator) claim(id string) bool {
@@ -184,51 +240,188 @@ func (a *Aggregator) release(id string) {
 }
 
 // pull fetches, parses, normalizes and stores one source, returning the
-// report and the HTTP status seen.
-func (a *Aggregator) pull(ctx context.Context, src config.Source, now time.Time) (Report, int) {
+// report and what to record of the attempt. The conditional request, the
+// body hash and the validators stored on success make an unchanged feed
+// cost one request and no parse; they are recorded only once the body's
+// stories are stored, so a failed write is retried in full next time.
+func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.Source, now time.Time) (Report, store.FetchRecord) {
 	rep := Report{Source: src.ID}
-	fail := func(stage string, err error) error {
-		return fmt.Errorf("aggregator: %s %s: %w", stage, src.ID, err)
+	var rec store.FetchRecord
+	var target string
+	// fail reports err. A discovered feed that is gone or no longer a feed
+	// is forgotten, so the next pull starts again from the source's page.
+	fail := func(stage string, err error) (Report, store.FetchRecord) {
+		rep.Err = fmt.Errorf("aggregator: %s %s: %w", stage, src.ID, err)
+		rec.Discovery = nil
+		gone := rec.Status == http.StatusNotFound || rec.Status == http.StatusGone
+		if target != src.URL && (gone || stage == "parse") {
+			rec.Discovery = &store.Discovery{}
+		}
+		return rep, rec
 	}
-	fetchCtx, cancel := context.WithTimeout(ctx, time.Duration(a.cfg.Fetch.Timeout))
+	timeout := time.Duration(a.cfg.Fetch.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	resp, err := a.fetcher.get(fetchCtx, src.URL)
-	if err != nil {
-		rep.Err = fail("fetch", err)
-		return rep, resp.status
+
+	target = src.URL
+	if state.DiscoveredFrom == src.URL && state.DiscoveredURL != "" {
+		target = state.DiscoveredURL
 	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.body))
+	doc, err := a.get(ctx, src, state, target, &rec)
 	if err != nil {
-		rep.Err = fail("parse", err)
-		return rep, resp.status
+		return fail("fetch", deadline(err, timeout))
+	}
+	if doc == nil {
+		rep.NotModified = true
+		return rep, rec
+	}
+	defer doc.release()
+	feed, err := a.parse(doc)
+	if err != nil && target == src.URL && looksLikeHTML(doc.contentType, doc.text) {
+		link := discoverFeed(doc.text, doc.finalURL)
+		if link == "" {
+			return fail("discover", errors.New("the page is HTML and announces no feed (<link rel=\"alternate\">)"))
+		}
+		rep.Discovered, target = link, link
+		if doc, err = a.get(ctx, src, state, link, &rec); err != nil {
+			return fail("fetch", fmt.Errorf("discovered feed %s: %w", link, deadline(err, timeout)))
+		}
+		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: link}
+		if doc == nil {
+			rep.NotModified = true
+			return rep, rec
+		}
+		defer doc.release()
+		feed, err = a.parse(doc)
+	}
+	if err != nil {
+		return fail("parse", err)
 	}
 	rep.Items = len(feed.Items)
-	stories := a.normalize(src, feed, now)
+	stories := a.normalize(src, target, feed, now)
 
 	// Once the document is in hand, the write finishes even if ctx is
 	// cancelled (shutdown): a fetch is stored whole or not at all.
 	res, err := a.store.SaveStories(context.WithoutCancel(ctx), src.ID, stories, now)
 	if err != nil {
-		rep.Err = fail("store", err)
-		return rep, resp.status
+		return fail("store", err)
 	}
 	rep.New, rep.Updated, rep.Unchanged = res.New, res.Updated, res.Unchanged
+	rec.ItemsSeen = rep.Items
+	rec.URL, rec.ETag, rec.LastModified, rec.BodyHash = target, doc.etag, doc.lastModified, doc.hash
 	if len(res.Sections) > 0 && a.onChange != nil {
 		a.onChange(res.Sections)
 	}
-	return rep, resp.status
+	return rep, rec
 }
 
-// normalize turns a parsed document into routed stories.
-func (a *Aggregator) normalize(src config.Source, feed *gofeed.Feed, now time.Time) []store.Story {
-	base, err := url.Parse(src.URL)
+// document is a fetched body that changed since the last pull, as UTF-8.
+// Its text may share the response's pooled buffer: release it once the
+// text has been parsed.
+type document struct {
+	text                     []byte
+	contentType, finalURL    string
+	etag, lastModified, hash string
+	release                  func()
+}
+
+// get fetches url for src, conditionally when state holds validators for
+// it, and records the status and final URL in rec. It returns nil, and
+// marks rec not modified, when the server answers 304 or sends the very
+// body stored last time.
+func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, rec *store.FetchRecord) (*document, error) {
+	req := request{url: url, maxBody: a.cfg.Fetch.MaxBody}
+	if req.maxBody <= 0 {
+		req.maxBody = DefaultMaxBody
+	}
+	known := state.FetchedURL == url
+	if known {
+		req.etag, req.lastModified = state.ETag, state.LastModified
+	}
+	resp, err := a.fetcher.get(ctx, req)
+	rec.Status = resp.status
+	if resp.url != state.FinalURL {
+		rec.FinalURL = resp.url
+	}
+	if err != nil {
+		return nil, err
+	}
+	etag, lastModified := resp.header.Get("ETag"), resp.header.Get("Last-Modified")
+	if resp.notModified() {
+		// Only what changed is written: an unchanged feed's poll is one
+		// small UPDATE.
+		rec.NotModified = true
+		if etag != state.ETag {
+			rec.ETag = etag
+		}
+		if lastModified != state.LastModified {
+			rec.LastModified = lastModified
+		}
+		return nil, nil
+	}
+	hash := bodyHash(src, resp.body)
+	if known && hash == state.BodyHash {
+		resp.release()
+		rec.NotModified = true
+		rec.URL, rec.ETag, rec.LastModified, rec.BodyHash = url, etag, lastModified, hash
+		return nil, nil
+	}
+	contentType := resp.header.Get("Content-Type")
+	text, _ := toUTF8(resp.body, contentType, src.Charset)
+	return &document{
+		text: repair(text), contentType: contentType, finalURL: resp.url,
+		etag: etag, lastModified: lastModified, hash: hash, release: resp.release,
+	}, nil
+}
+
+// parse parses a fetched document, counting it.
+func (a *Aggregator) parse(doc *document) (*gofeed.Feed, error) {
+	a.parses.Add(1)
+	return parseFeed(doc.text)
+}
+
+// rssTranslator is gofeed's, without its search of every item's HTML for
+// an image, which costs a third of a parse: normalize looks for one only in
+// items that hold an <img>.
+var rssTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+
+// parseFeed parses a UTF-8 document (see toUTF8 and repair) as RSS, Atom or
+// JSON Feed.
+func parseFeed(doc []byte) (*gofeed.Feed, error) {
+	p := gofeed.NewParser()
+	p.RSSTranslator = rssTranslator
+	return p.Parse(bytes.NewReader(doc))
+}
+
+// bodyHash identifies a body together with the settings that change how it
+// is read, so that changing a source's charset or timezone re-reads it.
+func bodyHash(src config.Source, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(src.Charset + "\x00" + src.Timezone + "\x00"))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// deadline says which limit a timed-out fetch ran into.
+func deadline(err error, timeout time.Duration) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("timed out after %s (fetch.timeout): %w", timeout, err)
+	}
+	return err
+}
+
+// normalize turns a parsed document fetched from feedURL into routed
+// stories, at most fetch.max_items of them.
+func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.Feed, now time.Time) []store.Story {
+	base, err := url.Parse(feedURL)
 	if err != nil {
 		base = nil
 	}
 	n := newNormalizer(src.ID, a.authority, base, feed, now)
+	n.loc = src.Location()
 	items := feed.Items
-	if len(items) > MaxItemsPerFetch {
-		items = items[:MaxItemsPerFetch]
+	if limit := cmp.Or(a.cfg.Fetch.MaxItems, MaxItemsPerFetch); len(items) > limit {
+		items = items[:limit]
 	}
 	stories := make([]store.Story, 0, len(items))
 	for _, item := range items {

@@ -5,12 +5,15 @@ import (
 	"encoding/hex"
 	"hash"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
 
+	"wirefeed/dedupe"
 	"wirefeed/store"
 )
 
@@ -29,18 +32,23 @@ type normalizer struct {
 	authority string   // tag URI authority for public ids
 	base      *url.URL // for resolving relative links
 	language  string
-	now       time.Time
-	hash      hash.Hash
+	loc       *time.Location // for dates written without a zone
+	// scanImages looks for an item's image in its HTML, as gofeed does for
+	// RSS unless told not to (see rssTranslator).
+	scanImages bool
+	now        time.Time
+	hash       hash.Hash
 }
 
 func newNormalizer(sourceID, authority string, base *url.URL, feed *gofeed.Feed, now time.Time) *normalizer {
-	n := &normalizer{sourceID: sourceID, authority: authority, base: base, now: now.UTC(), hash: sha256.New()}
+	n := &normalizer{sourceID: sourceID, authority: authority, base: base, loc: time.UTC, now: now.UTC(), hash: sha256.New()}
 	if feed.Link != "" {
 		if u, err := base.Parse(strings.TrimSpace(feed.Link)); err == nil && u.IsAbs() {
 			n.base = u
 		}
 	}
 	n.language = strings.TrimSpace(feed.Language)
+	n.scanImages = feed.FeedType == "rss"
 	return n
 }
 
@@ -75,16 +83,18 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	}
 	if item.Image != nil {
 		st.Image = n.resolve(item.Image.URL)
+	} else if n.scanImages {
+		st.Image = n.resolve(firstImage(item.Content, item.Description))
 	}
 
-	st.Published = n.date(item.PublishedParsed)
+	st.Published = n.date(item.Published, item.PublishedParsed)
 	if st.Published.IsZero() {
-		st.Published = n.date(item.UpdatedParsed)
+		st.Published = n.date(item.Updated, item.UpdatedParsed)
 	}
 	if st.Published.IsZero() {
 		st.Published = n.now
 	}
-	st.Updated = n.date(item.UpdatedParsed)
+	st.Updated = n.date(item.Updated, item.UpdatedParsed)
 	if st.Updated.Before(st.Published) {
 		st.Updated = st.Published
 	}
@@ -95,6 +105,9 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	st.Key = n.key(st, item)
 	st.PublicID = n.publicID(st.Key)
 	st.ContentHash = n.contentHash(st)
+	// The link in canonical form finds the same story from other partners
+	// and links; a link that has none (not http/https) is left without.
+	st.CanonicalURL, _ = dedupe.CanonicalURL(st.Link)
 	return st
 }
 
@@ -155,9 +168,15 @@ func (n *normalizer) sum(parts ...string) string {
 	return hex.EncodeToString(n.hash.Sum(buf[:0]))
 }
 
-// date returns t in UTC truncated to the second, or zero; a date further in
-// the future than futureSkew becomes the time first seen.
-func (n *normalizer) date(t *time.Time) time.Time {
+// date returns the item's date in UTC truncated to the second, or zero; a
+// date further in the future than futureSkew becomes the time first seen.
+// The partner's text is read with parseDate, which knows the zone
+// abbreviations and layouts gofeed gets wrong or misses; gofeed's reading t
+// is the fallback.
+func (n *normalizer) date(text string, t *time.Time) time.Time {
+	if d, ok := parseDate(text, n.loc); ok {
+		t = &d
+	}
 	if t == nil || t.IsZero() || t.Year() < 1900 {
 		return time.Time{}
 	}
@@ -235,4 +254,30 @@ func stripTags(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// imgTag finds an <img> tag without tokenizing the HTML around it.
+var imgTag = regexp.MustCompile(`(?i)<img\b`)
+
+// firstImage returns the src of the first <img> in the first of docs that
+// has one, or "".
+func firstImage(docs ...string) string {
+	for _, doc := range docs {
+		if !imgTag.MatchString(doc) {
+			continue
+		}
+		z := html.NewTokenizer(strings.NewReader(doc))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			if name, hasAttr := z.TagName(); hasAttr && string(name) == "img" && (tt == html.StartTagToken || tt == html.SelfClosingTagToken) {
+				for more := true; more; {
+					var k, v []byte
+					k, v, more = z.TagAttr()
+					if string(k) == "src" {
+						return string(v)
+					}
+				}
+			}
+		}
+	}
+	return ""
 }

@@ -77,3 +77,22 @@ func TestUntitledStoryGetsATitle(t *testing.T) {
 		t.Errorf("title = %q", st.Title)
 	}
 }
+
+// gofeed's search of item HTML for an image is off (see rssTranslator);
+// normalize does it, for RSS as gofeed did.
+func TestImageFromItemHTML(t *testing.T) {
+	feed, err := parseFeed([]byte(`<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
+<item><guid>1</guid><title>a</title><description><![CDATA[<p>x</p><Img alt="" SRC="/img/1.jpg"><img src="/img/2.jpg">]]></description></item>
+<item><guid>2</guid><title>b</title><description>no image &lt;img</description><enclosure url="https://cdn.example/e.png" type="image/png" length="1"/></item>
+<item><guid>3</guid><title>c</title><description><![CDATA[<img alt="no src">]]></description></item>
+</channel></rss>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := testNormalizer(feed)
+	for i, want := range []string{"https://partner.example/img/1.jpg", "https://cdn.example/e.png", ""} {
+		if got := n.story(feed.Items[i]).Image; got != want {
+			t.Errorf("item %d image %q, want %q", i, got, want)
+		}
+	}
+}

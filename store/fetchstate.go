@@ -18,11 +18,32 @@ type FetchRecord struct {
 	Err error
 	// ItemsSeen is how many items the fetched document held.
 	ItemsSeen int
+	// NotModified marks a success that found the document unchanged (a 304,
+	// or a body identical to the last one): ItemsSeen is then left as it was.
+	NotModified bool
 	// ETag, LastModified and BodyHash describe the last good body, for
-	// conditional requests; they are kept as they were when empty.
+	// conditional requests. When URL is empty they are kept as they were
+	// when empty; see URL.
 	ETag         string
 	LastModified string
 	BodyHash     string
+	// URL is the address the body was fetched from. When set on a success,
+	// ETag, LastModified and BodyHash replace the stored ones as a set
+	// (empty values clear them) and are taken to belong to URL.
+	URL string
+	// FinalURL is where the response came from after redirects; kept as it
+	// was when empty.
+	FinalURL string
+	// Discovery, when not nil, replaces the stored autodiscovery result,
+	// also on a failure; a zero Discovery clears it.
+	Discovery *Discovery
+}
+
+// Discovery is the outcome of feed autodiscovery: the feed at FeedURL was
+// found on the HTML page at From.
+type Discovery struct {
+	From    string
+	FeedURL string
 }
 
 // RecordFetch saves the outcome of a fetch attempt in the source's state: a
@@ -31,6 +52,9 @@ type FetchRecord struct {
 func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord) error {
 	at := r.At.UTC().Truncate(time.Second)
 	fields := map[string]any{"last_attempt": at, "last_status": r.Status}
+	if r.FinalURL != "" {
+		fields["final_url"] = r.FinalURL
+	}
 	if r.Err != nil {
 		fields["last_error"] = r.Err.Error()
 		fields["failures"] = gorm.Expr("failures + 1")
@@ -38,12 +62,21 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 		fields["last_error"] = ""
 		fields["failures"] = 0
 		fields["last_success"] = at
-		fields["items_seen"] = r.ItemsSeen
-		for col, v := range map[string]string{"etag": r.ETag, "last_modified": r.LastModified, "body_hash": r.BodyHash} {
-			if v != "" {
+		if !r.NotModified {
+			fields["items_seen"] = r.ItemsSeen
+		}
+		validators := map[string]string{"etag": r.ETag, "last_modified": r.LastModified, "body_hash": r.BodyHash}
+		if r.URL != "" {
+			fields["fetched_url"] = r.URL
+		}
+		for col, v := range validators {
+			if v != "" || r.URL != "" {
 				fields[col] = v
 			}
 		}
+	}
+	if d := r.Discovery; d != nil {
+		fields["discovered_url"], fields["discovered_from"] = d.FeedURL, d.From
 	}
 	res := s.db.WithContext(ctx).Model(&Source{}).Where("id = ?", sourceID).Updates(fields)
 	if res.Error != nil {
@@ -53,4 +86,38 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 		return fmt.Errorf("store: record fetch of %s: %w", sourceID, ErrNotFound)
 	}
 	return nil
+}
+
+// Apply updates src as RecordFetch(r) updates its row, for a caller that
+// keeps the fetch state in memory between polls instead of reading it back.
+func (src *Source) Apply(r FetchRecord) {
+	at := r.At.UTC().Truncate(time.Second)
+	src.LastAttempt, src.LastStatus = &at, r.Status
+	if r.FinalURL != "" {
+		src.FinalURL = r.FinalURL
+	}
+	if d := r.Discovery; d != nil {
+		src.DiscoveredURL, src.DiscoveredFrom = d.FeedURL, d.From
+	}
+	if r.Err != nil {
+		src.LastError = r.Err.Error()
+		src.Failures++
+		return
+	}
+	src.LastError, src.Failures, src.LastSuccess = "", 0, &at
+	if !r.NotModified {
+		src.ItemsSeen = r.ItemsSeen
+	}
+	if r.URL != "" {
+		src.FetchedURL, src.ETag, src.LastModified, src.BodyHash = r.URL, r.ETag, r.LastModified, r.BodyHash
+		return
+	}
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&src.ETag, r.ETag}, {&src.LastModified, r.LastModified}, {&src.BodyHash, r.BodyHash}} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
+	}
 }
