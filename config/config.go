@@ -126,6 +126,13 @@ type Source struct {
 	// Fallback is the section for stories that neither Sections nor
 	// Categories place anywhere.
 	Fallback string `yaml:"fallback"`
+	// Priority decides whose copy is published when several partners carry
+	// the same story: 1 is the highest, lower numbers win (default 100).
+	Priority int `yaml:"priority"`
+	// Site is the partner's own web site host, such as "nationthailand.com"
+	// (default: the feed URL's host without "www."). Among partners of equal
+	// priority, the one whose site hosts a story's link publishes it.
+	Site string `yaml:"site"`
 	// Charset overrides the character encoding the partner declares, for
 	// partners that declare the wrong one: a WHATWG label such as
 	// "shift_jis", "euc-jp", "iso-2022-jp" or "windows-874". It is still

@@ -25,3 +25,24 @@ func TestLogSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestPriorityAndSite(t *testing.T) {
+	cfg, err := Parse([]byte(`sections: [{id: a}]
+sources:
+  - {id: nation, url: "https://www.nationthailand.com/rss", priority: 1}
+  - {id: jiji, url: "https://jen.jiji.com/rss", site: jiji.com}
+`), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := cfg.Sources[0]; n.Priority != 1 || n.Site != "nationthailand.com" {
+		t.Errorf("nation = priority %d, site %q", n.Priority, n.Site)
+	}
+	if j := cfg.Sources[1]; j.Priority != 100 || j.Site != "jiji.com" {
+		t.Errorf("jiji = priority %d, site %q", j.Priority, j.Site)
+	}
+	_, err = Parse([]byte("sections: [{id: a}]\nsources:\n  - id: x\n    url: https://x.example/\n    priority: -2\n"), "c.yaml")
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:5: sources[0].priority: must be 1 or more") {
+		t.Errorf("negative priority: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,10 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		setDefault(&s.Name, s.ID)
+		setDefault(&s.Priority, defaultPriority)
+		if s.Site == "" {
+			s.Site = siteOf(s.URL)
+		}
 		if s.Name != "" {
 			setDefault(&s.Attribution, "Provided by "+s.Name)
 		}
@@ -191,4 +196,16 @@ func (s Source) buildRoutes() map[string][]string {
 // normCategory is how categories are compared: trimmed and lower-cased.
 func normCategory(c string) string {
 	return strings.ToLower(strings.TrimSpace(c))
+}
+
+// defaultPriority is the priority of a source that sets none.
+const defaultPriority = 100
+
+// siteOf is the host of a feed URL without a leading "www.".
+func siteOf(feedURL string) string {
+	u, err := url.Parse(feedURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }

@@ -143,7 +143,7 @@ func TestDefaults(t *testing.T) {
 		Sections: []Section{{ID: "news", Limit: 50}},
 		Sources: []Source{{
 			ID: "wire", Name: "wire", Attribution: "Provided by wire",
-			URL: "https://example.com/feed.xml",
+			URL: "https://example.com/feed.xml", Priority: 100, Site: "example.com",
 		}},
 		loc: time.UTC,
 	}

@@ -163,6 +163,9 @@ func (v *validator) source(key string, s Source, sections map[string]Section, se
 	if s.Fallback != "" {
 		v.target(key+".fallback", s.Fallback, sections)
 	}
+	if s.Priority < 1 {
+		v.errorf(key+".priority", "must be 1 or more (1 is the highest), got %d", s.Priority)
+	}
 	if s.Charset != "" {
 		if e, err := htmlindex.Get(s.Charset); err != nil || e == encoding.Replacement {
 			v.errorf(key+".charset", "unknown charset %q: want a label such as \"shift_jis\", \"euc-jp\" or \"windows-874\"", s.Charset)

@@ -61,7 +61,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 func (a *app) build(ctx context.Context, cfg *config.Config) (*generation, error) {
 	sources := make([]store.Source, len(cfg.Sources))
 	for i, src := range cfg.Sources {
-		sources[i] = store.Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution}
+		sources[i] = store.Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution,
+			Priority: src.Priority, Site: src.Site}
 	}
 	if err := a.store.SyncSources(ctx, sources); err != nil {
 		return nil, err
@@ -85,6 +86,8 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
 	case "/readyz":
 		a.ready(w, r)
+	case "/status":
+		a.serveStatus(w, r)
 	default:
 		a.current().pub.Handler().ServeHTTP(w, r)
 	}
@@ -299,8 +302,19 @@ func runFetch(ctx context.Context, e *env, ids []string) error {
 			fmt.Fprintf(e.stdout, "%-12s error: %v\n", rep.Source, rep.Err)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%-12s %d new, %d updated, %d unchanged (%d items, %s)\n",
-			rep.Source, rep.New, rep.Updated, rep.Unchanged, rep.Items, rep.Took.Round(time.Millisecond))
+		took := rep.Took.Round(time.Millisecond)
+		switch {
+		case rep.Skipped:
+			fmt.Fprintf(e.stdout, "%-12s skipped: already being pulled\n", rep.Source)
+		case rep.NotModified:
+			fmt.Fprintf(e.stdout, "%-12s not modified (%s)\n", rep.Source, took)
+		default:
+			fmt.Fprintf(e.stdout, "%-12s %d new, %d updated, %d unchanged (%d items, %s)\n",
+				rep.Source, rep.New, rep.Updated, rep.Unchanged, rep.Items, took)
+		}
+		if rep.Discovered != "" {
+			fmt.Fprintf(e.stdout, "%-12s found its feed at %s\n", "", rep.Discovered)
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d sources failed", failed, max(len(ids), len(cfg.Sources)))

@@ -6,6 +6,7 @@
 //	wirefeed [run]            run the scheduler and the HTTP server
 //	wirefeed fetch [SOURCE…]  pull sources once now and exit
 //	wirefeed check            validate the config and exit
+//	wirefeed sources          list each source's fetch state
 //	wirefeed demo             run against built-in sample feeds, no network
 //	wirefeed version          print the version
 //
@@ -49,6 +50,7 @@ func commands() []command {
 		{"run", "", "run the scheduler and the HTTP server (the default)", runDaemon},
 		{"fetch", "[SOURCE...]", "pull the named sources (default all) once now, print what changed and exit", runFetch},
 		{"check", "", "validate the config and exit", runCheck},
+		{"sources", "", "list each source's fetch state: last attempt and success, HTTP status, items, failures, next run, last error", runSources},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
 	}

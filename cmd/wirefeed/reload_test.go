@@ -84,7 +84,7 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 	// An invalid edit is rejected with its line, and the running config stays.
 	os.WriteFile(path, []byte(strings.Replace(string(full), "fallback: other", "fallback: nowhere", 1)), 0o644)
 	err = a.reload(ctx)
-	if err == nil || !strings.Contains(err.Error(), "config.yaml:26: sources[1].fallback") {
+	if err == nil || !strings.Contains(err.Error(), "config.yaml:27: sources[1].fallback") {
 		t.Fatalf("bad reload error = %v", err)
 	}
 	if len(a.current().cfg.Sources) != 1 {

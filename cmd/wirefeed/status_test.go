@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestSourcesListsFetchState(t *testing.T) {
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	p.set("/jiji", "jiji.rss", true)
+	wirefeed(t, "fetch", "-config", path)
+
+	code, out, errOut := wirefeed(t, "sources", "-config", path)
+	if code != 0 {
+		t.Fatalf("sources: exit %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "SOURCE") {
+		t.Fatalf("sources output:\n%s", out)
+	}
+	nation, jiji := strings.Fields(lines[1]), lines[2]
+	if nation[0] != "nation" || !strings.Contains(lines[1], " 200 ") || !strings.Contains(lines[1], " 6 ") {
+		t.Errorf("nation line %q: want status 200 and 6 items", lines[1])
+	}
+	if !strings.HasPrefix(jiji, "jiji") || !strings.Contains(jiji, " 503 ") || !strings.Contains(jiji, "never") ||
+		!strings.Contains(jiji, "status 503") {
+		t.Errorf("jiji line %q: want status 503, never succeeded, and the error", jiji)
+	}
+}
+
+func TestStatusServesJSONAndHTML(t *testing.T) {
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	p.set("/jiji", "jiji.rss", true)
+	wirefeed(t, "fetch", "-config", path)
+
+	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(t.Context(), cfg, e.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/status?format=json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Sources []sourceStatus }
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("status json: %v, %s", err, resp.Header.Get("Content-Type"))
+	}
+	if len(body.Sources) != 2 {
+		t.Fatalf("status lists %d sources", len(body.Sources))
+	}
+	n, j := body.Sources[0], body.Sources[1]
+	if n.ID != "nation" || n.HTTPStatus != 200 || n.ItemsSeen != 6 || n.LastSuccess == nil || n.NextRun == nil || n.Failures != 0 {
+		t.Errorf("nation status = %+v", n)
+	}
+	if j.ID != "jiji" || j.HTTPStatus != 503 || j.Failures != 1 || j.LastSuccess != nil || !strings.Contains(j.LastError, "503") {
+		t.Errorf("jiji status = %+v", j)
+	}
+
+	resp, err = http.Get(srv.URL + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(html), `<tr class="failing">`) || !strings.Contains(string(html), "Jiji Press") {
+		t.Errorf("status page:\n%s", html)
+	}
+}
