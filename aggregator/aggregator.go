@@ -15,12 +15,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 
 	"wirefeed/config"
 	"wirefeed/store"
@@ -59,9 +61,14 @@ type Aggregator struct {
 	onChange  func([]string)
 	authority string
 	workers   chan struct{}
+	poll      pollPolicy
+	perHost   int
 
 	mu      sync.Mutex
 	running map[string]bool
+	// hosts holds, per partner host, a semaphore of Fetch.PerHost slots, so
+	// fifty sources on one host are never all pulled at once.
+	hosts map[string]chan struct{}
 	// states is each source's fetch state as last recorded, so that a
 	// pull does not read it back from the store. Another process pulling
 	// the same source only makes it stale, which costs a full fetch.
@@ -83,6 +90,9 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		workers:   make(chan struct{}, max(cfg.Fetch.Workers, 1)),
 		running:   map[string]bool{},
 		states:    map[string]store.Source{},
+		hosts:     map[string]chan struct{}{},
+		poll:      newPollPolicy(time.Duration(cfg.Fetch.MaxInterval)),
+		perHost:   max(cfg.Fetch.PerHost, 1),
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -117,8 +127,19 @@ type Report struct {
 	Discovered string
 	// Skipped is set when the source was already being pulled.
 	Skipped bool
-	Err     error
-	Took    time.Duration
+	// Deferred is set when a scheduled pull was not made because the
+	// source rests until NotBefore (Retry-After, caching hints, backoff).
+	Deferred bool
+	// NotBefore is the earliest next scheduled pull, after this one.
+	NotBefore time.Time
+	// Disabled is set when the partner answered 410 Gone: the source is no
+	// longer pulled on schedule until its URL changes in the config.
+	Disabled bool
+	Err      error
+	Took     time.Duration
+
+	header http.Header // of the last response, for the poll policy
+	ttl    int         // the feed's <ttl>, minutes
 }
 
 // Log writes the report as one structured log line.
@@ -126,8 +147,19 @@ func (r Report) Log(log *slog.Logger) {
 	switch {
 	case r.Skipped:
 		log.Info("fetch skipped: already running", "source", r.Source)
+	case r.Deferred:
+		log.Debug("fetch deferred: source rests", "source", r.Source, "until", r.NotBefore)
+	case r.Disabled && r.Err == nil:
+		log.Warn("fetch skipped: partner said the feed is gone (410); change its url to re-enable", "source", r.Source)
 	case r.Err != nil:
-		log.Error("fetch failed", "source", r.Source, "err", r.Err, "took", r.Took.Round(time.Millisecond))
+		args := []any{"source", r.Source, "err", r.Err, "took", r.Took.Round(time.Millisecond)}
+		if !r.NotBefore.IsZero() {
+			args = append(args, "retry_after", r.NotBefore)
+		}
+		if r.Disabled {
+			args = append(args, "disabled", "410 Gone: not pulled on schedule until its url changes")
+		}
+		log.Error("fetch failed", args...)
 	case r.NotModified:
 		log.Info("fetched: not modified", "source", r.Source, "took", r.Took.Round(time.Millisecond))
 	default:
@@ -146,6 +178,16 @@ var ErrUnknownSource = errors.New("unknown source")
 // most Fetch.Workers at once, and reports on each in the order asked. One
 // failing source never stops the others.
 func (a *Aggregator) FetchAll(ctx context.Context, ids ...string) []Report {
+	return a.fetchAll(ctx, false, ids)
+}
+
+// FetchAllDue is FetchAll for every source, each pulled as FetchDue pulls:
+// sources that must rest or are gone are reported, not pulled.
+func (a *Aggregator) FetchAllDue(ctx context.Context) []Report {
+	return a.fetchAll(ctx, true, nil)
+}
+
+func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Report {
 	sources := a.cfg.Sources
 	if len(ids) > 0 {
 		sources = make([]config.Source, 0, len(ids))
@@ -164,14 +206,62 @@ func (a *Aggregator) FetchAll(ctx context.Context, ids ...string) []Report {
 			reports[i] = Report{Source: src.ID, Err: fmt.Errorf("aggregator: %w %q", ErrUnknownSource, src.ID)}
 			continue
 		}
-		wg.Go(func() { reports[i] = a.Fetch(ctx, src) })
+		wg.Go(func() { reports[i] = a.fetch(ctx, src, due) })
 	}
 	wg.Wait()
 	return reports
 }
 
-// Fetch pulls one source now and stores what changed.
+// Fetch pulls one source now, whatever its rest or state, and stores what
+// changed. It is what an operator asks for.
 func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
+	return a.fetch(ctx, src, false)
+}
+
+// FetchDue pulls one source unless it must rest (Report.Deferred: the
+// partner's Retry-After or caching hints, or backoff after failures) or the
+// partner said it is gone (Report.Disabled). The scheduler pulls this way.
+func (a *Aggregator) FetchDue(ctx context.Context, src config.Source) Report {
+	return a.fetch(ctx, src, true)
+}
+
+// rest returns when the source may next be pulled on schedule; zero when
+// at once.
+func (a *Aggregator) rest(start time.Time, rep Report, status, failures int) time.Time {
+	var d time.Duration
+	if rep.Err != nil {
+		d = a.poll.afterFailure(start, status, rep.header, failures+1)
+	} else {
+		d = a.poll.afterSuccess(start, rep.header, rep.ttl)
+	}
+	if d <= 0 {
+		return time.Time{}
+	}
+	return start.Add(d)
+}
+
+// hostSlot waits for one of the Fetch.PerHost slots of rawURL's host.
+func (a *Aggregator) hostSlot(ctx context.Context, rawURL string) (func(), error) {
+	host := rawURL
+	if u, err := url.Parse(rawURL); err == nil {
+		host = strings.ToLower(u.Hostname())
+	}
+	a.mu.Lock()
+	slots, ok := a.hosts[host]
+	if !ok {
+		slots = make(chan struct{}, a.perHost)
+		a.hosts[host] = slots
+	}
+	a.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool) Report {
 	if !a.claim(src.ID) {
 		return Report{Source: src.ID, Skipped: true}
 	}
@@ -183,14 +273,30 @@ func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
 		return Report{Source: src.ID, Err: fmt.Errorf("aggregator: fetch %s: %w", src.ID, ctx.Err())}
 	}
 
+	release, err := a.hostSlot(ctx, src.URL)
+	if err != nil {
+		return Report{Source: src.ID, Err: fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)}
+	}
+	defer release()
+
 	start := a.now()
 	state, err := a.state(ctx, src.ID)
 	if err != nil {
 		return Report{Source: src.ID, Err: fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)}
 	}
+	if due {
+		switch {
+		case state.Disabled:
+			return Report{Source: src.ID, Disabled: true}
+		case state.NotBefore != nil && start.Before(*state.NotBefore):
+			return Report{Source: src.ID, Deferred: true, NotBefore: *state.NotBefore}
+		}
+	}
 	rep, record := a.pull(ctx, src, state, start)
 	rep.Took = a.now().Sub(start)
 	record.At, record.Err = start, rep.Err
+	record.NotBefore, record.Gone = a.rest(start, rep, record.Status, state.Failures), record.Status == http.StatusGone
+	rep.NotBefore, rep.Disabled = record.NotBefore, record.Gone
 	// Bookkeeping must land even when ctx was cancelled mid-pull.
 	err = a.store.RecordFetch(context.WithoutCancel(ctx), src.ID, record)
 	if err != nil && rep.Err == nil {
@@ -267,7 +373,7 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	if state.DiscoveredFrom == src.URL && state.DiscoveredURL != "" {
 		target = state.DiscoveredURL
 	}
-	doc, err := a.get(ctx, src, state, target, &rec)
+	doc, err := a.get(ctx, src, state, target, &rec, &rep.header)
 	if err != nil {
 		return fail("fetch", deadline(err, timeout))
 	}
@@ -283,7 +389,7 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 			return fail("discover", errors.New("the page is HTML and announces no feed (<link rel=\"alternate\">)"))
 		}
 		rep.Discovered, target = link, link
-		if doc, err = a.get(ctx, src, state, link, &rec); err != nil {
+		if doc, err = a.get(ctx, src, state, link, &rec, &rep.header); err != nil {
 			return fail("fetch", fmt.Errorf("discovered feed %s: %w", link, deadline(err, timeout)))
 		}
 		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: link}
@@ -298,6 +404,7 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 		return fail("parse", err)
 	}
 	rep.Items = len(feed.Items)
+	rep.ttl = feedTTL(feed)
 	stories := a.normalize(src, target, feed, now)
 
 	// Once the document is in hand, the write finishes even if ctx is
@@ -329,7 +436,7 @@ type document struct {
 // it, and records the status and final URL in rec. It returns nil, and
 // marks rec not modified, when the server answers 304 or sends the very
 // body stored last time.
-func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, rec *store.FetchRecord) (*document, error) {
+func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, rec *store.FetchRecord, hdr *http.Header) (*document, error) {
 	req := request{url: url, maxBody: a.cfg.Fetch.MaxBody}
 	if req.maxBody <= 0 {
 		req.maxBody = DefaultMaxBody
@@ -339,7 +446,7 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 		req.etag, req.lastModified = state.ETag, state.LastModified
 	}
 	resp, err := a.fetcher.get(ctx, req)
-	rec.Status = resp.status
+	rec.Status, *hdr = resp.status, resp.header
 	if resp.url != state.FinalURL {
 		rec.FinalURL = resp.url
 	}
@@ -390,6 +497,7 @@ var rssTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 func parseFeed(doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = rssTranslator
+	p.KeepOriginalFeed = true // for RSS <ttl>, which gofeed.Feed lacks
 	return p.Parse(bytes.NewReader(doc))
 }
 
@@ -433,4 +541,14 @@ func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.F
 		stories = append(stories, st)
 	}
 	return stories
+}
+
+// feedTTL is an RSS feed's <ttl> in minutes, 0 when absent.
+func feedTTL(feed *gofeed.Feed) int {
+	if rf, ok := feed.OriginalFeed().(*rss.Feed); ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(rf.TTL)); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 0
 }

@@ -75,7 +75,7 @@ func (s *Scheduler) job(src config.Source, delay time.Duration) cron.Job {
 				return
 			}
 		}
-		s.agg.Fetch(s.ctx, src).Log(s.log)
+		s.agg.FetchDue(s.ctx, src).Log(s.log)
 	})
 }
 

@@ -82,6 +82,14 @@ type Fetch struct {
 	// MaxItems bounds how many items of one document are stored
 	// (default 1000, also when written as 0).
 	MaxItems int `yaml:"max_items"`
+	// PerHost bounds how many sources on one partner host are fetched at
+	// once (default 2).
+	PerHost int `yaml:"per_host"`
+	// MaxInterval caps how long a source may rest beyond its schedule: the
+	// partner's Retry-After, Cache-Control, Expires or <ttl>, and backoff
+	// after failures (default 6h). A failing source is retried at least
+	// this often, for ever.
+	MaxInterval Duration `yaml:"max_interval"`
 }
 
 // Section is one of the site's sections, published as its own feeds.

@@ -36,6 +36,8 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 		setDefault(&c.Fetch.Jitter, defaultJitter)
 	}
 	setDefault(&c.Fetch.Workers, defaultWorkers)
+	setDefault(&c.Fetch.PerHost, 2)
+	setDefault(&c.Fetch.MaxInterval, Duration(6*time.Hour))
 	setDefault(&c.Fetch.MaxBody, defaultMaxBody)
 	setDefault(&c.Fetch.MaxItems, defaultMaxItems)
 	setDefault(&c.Log.Format, "text")

@@ -98,9 +98,10 @@ func TestLoadShippedConfig(t *testing.T) {
 		}
 	}
 	want := Config{
-		Server:   Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
-		Storage:  Storage{Path: "wirefeed.db"},
-		Fetch:    Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000},
+		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
+		Storage: Storage{Path: "wirefeed.db"},
+		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
+			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
 		Log:      Log{Format: "text", Level: "info"},
 		Schedule: "@every 10m",
 		Timezone: "UTC",
@@ -133,10 +134,11 @@ func TestLoadFile(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	c := mustParse(t, minimal)
 	want := &Config{
-		Path:     "t.yaml",
-		Server:   Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
-		Storage:  Storage{Path: "wirefeed.db"},
-		Fetch:    Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000},
+		Path:    "t.yaml",
+		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
+		Storage: Storage{Path: "wirefeed.db"},
+		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
+			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
 		Log:      Log{Format: "text", Level: "info"},
 		Schedule: "@every 10m",
 		Timezone: "UTC",

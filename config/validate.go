@@ -56,6 +56,12 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	if c.Fetch.Jitter < 0 {
 		v.errorf("fetch.jitter", "must not be negative, got %s", c.Fetch.Jitter)
 	}
+	if c.Fetch.PerHost < 1 {
+		v.errorf("fetch.per_host", "must be at least 1, got %d", c.Fetch.PerHost)
+	}
+	if c.Fetch.MaxInterval < Duration(time.Minute) {
+		v.errorf("fetch.max_interval", "must be at least 1m, got %s", c.Fetch.MaxInterval)
+	}
 	if c.Fetch.Workers < 1 {
 		v.errorf("fetch.workers", "must be at least 1, got %d", c.Fetch.Workers)
 	}

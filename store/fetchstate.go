@@ -37,6 +37,10 @@ type FetchRecord struct {
 	// Discovery, when not nil, replaces the stored autodiscovery result,
 	// also on a failure; a zero Discovery clears it.
 	Discovery *Discovery
+	// NotBefore is the earliest next scheduled pull; zero clears it.
+	NotBefore time.Time
+	// Gone disables the source (the partner answered 410).
+	Gone bool
 }
 
 // Discovery is the outcome of feed autodiscovery: the feed at FeedURL was
@@ -51,7 +55,10 @@ type Discovery struct {
 // error text.
 func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord) error {
 	at := r.At.UTC().Truncate(time.Second)
-	fields := map[string]any{"last_attempt": at, "last_status": r.Status}
+	fields := map[string]any{"last_attempt": at, "last_status": r.Status, "not_before": notBefore(r.NotBefore)}
+	if r.Gone {
+		fields["disabled"] = true
+	}
 	if r.FinalURL != "" {
 		fields["final_url"] = r.FinalURL
 	}
@@ -92,7 +99,10 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 // keeps the fetch state in memory between polls instead of reading it back.
 func (src *Source) Apply(r FetchRecord) {
 	at := r.At.UTC().Truncate(time.Second)
-	src.LastAttempt, src.LastStatus = &at, r.Status
+	src.LastAttempt, src.LastStatus, src.NotBefore = &at, r.Status, notBefore(r.NotBefore)
+	if r.Gone {
+		src.Disabled = true
+	}
 	if r.FinalURL != "" {
 		src.FinalURL = r.FinalURL
 	}
@@ -120,4 +130,13 @@ func (src *Source) Apply(r FetchRecord) {
 			*f.dst = f.v
 		}
 	}
+}
+
+// notBefore is t as stored: UTC to the second, nil when zero.
+func notBefore(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Second)
+	return &u
 }

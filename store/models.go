@@ -28,6 +28,12 @@ type Source struct {
 	LastError    string `gorm:"size:2048;not null;default:''"`
 	Failures     int    `gorm:"not null;default:0"`
 	ItemsSeen    int    `gorm:"not null;default:0"`
+	// NotBefore is the earliest the source may be pulled again on schedule:
+	// the partner's Retry-After or caching hints, or backoff after failures.
+	NotBefore *time.Time
+	// Disabled is set when the partner answered 410 Gone; the source is not
+	// pulled on schedule until its URL changes in the config.
+	Disabled bool `gorm:"not null;default:false"`
 	// FetchedURL is the address whose response ETag, LastModified and
 	// BodyHash describe; they are only sent to that address.
 	FetchedURL string `gorm:"size:2048;not null;default:''"`

@@ -95,6 +95,9 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 			res := tx.Model(&Source{}).Where("id = ?", src.ID).Updates(map[string]any{
 				"name": src.Name, "url": src.URL, "attribution": src.Attribution,
 				"priority": src.Priority, "site": src.Site,
+				// A source disabled by 410 Gone comes back when an editor
+				// points it at another URL (SET reads the old url).
+				"disabled": gorm.Expr("CASE WHEN url = ? THEN disabled ELSE ? END", src.URL, false),
 			})
 			if res.Error != nil {
 				return fmt.Errorf("store: sync source %s: %w", src.ID, res.Error)

@@ -222,7 +222,7 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 	initial := make(chan struct{})
 	go func() {
 		defer close(initial)
-		for _, rep := range g.agg.FetchAll(fetchCtx) {
+		for _, rep := range g.agg.FetchAllDue(fetchCtx) {
 			rep.Log(a.log)
 		}
 	}()

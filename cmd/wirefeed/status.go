@@ -30,6 +30,7 @@ type sourceStatus struct {
 	HTTPStatus  int        `json:"http_status"`
 	ItemsSeen   int        `json:"items_seen"`
 	Failures    int        `json:"consecutive_failures"`
+	Disabled    bool       `json:"disabled"` // the partner answered 410 Gone
 	NextRun     *time.Time `json:"next_run"`
 	LastError   string     `json:"last_error,omitempty"`
 }
@@ -66,7 +67,11 @@ func sourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 				due = sched.Next(now.In(cfg.Location()))
 			}
 		}
-		if !due.IsZero() {
+		if s.NotBefore != nil && s.NotBefore.After(due) {
+			due = *s.NotBefore // resting: Retry-After, caching hints, backoff
+		}
+		row.Disabled = s.Disabled
+		if !due.IsZero() && !s.Disabled {
 			due = due.UTC()
 			row.NextRun = &due
 		}
@@ -93,9 +98,16 @@ func writeSourceTable(w io.Writer, rows []sourceStatus) error {
 			status = fmt.Sprint(r.HTTPStatus)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.ID, when(r.LastAttempt), when(r.LastSuccess),
-			status, r.ItemsSeen, r.Failures, when(r.NextRun), oneLine(r.LastError))
+			status, r.ItemsSeen, r.Failures, nextRun(r), oneLine(r.LastError))
 	}
 	return tw.Flush()
+}
+
+func nextRun(r sourceStatus) string {
+	if r.Disabled {
+		return "disabled(410)"
+	}
+	return when(r.NextRun)
 }
 
 func when(t *time.Time) string {
