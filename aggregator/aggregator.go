@@ -125,6 +125,9 @@ type Report struct {
 	// Discovered is the feed URL found on the HTML page the source's URL
 	// served, when this pull discovered it; later pulls use it directly.
 	Discovered string
+	// Moved is the new address of a feed that redirected permanently (301,
+	// 308); later pulls use it directly, the config is left as it is.
+	Moved string
 	// Skipped is set when the source was already being pulled.
 	Skipped bool
 	// Deferred is set when a scheduled pull was not made because the
@@ -163,6 +166,9 @@ func (r Report) Log(log *slog.Logger) {
 	case r.NotModified:
 		log.Info("fetched: not modified", "source", r.Source, "took", r.Took.Round(time.Millisecond))
 	default:
+		if r.Moved != "" {
+			log.Warn("feed moved permanently: pulling its new address from now on; update the config", "source", r.Source, "url", r.Moved)
+		}
 		if r.Discovered != "" {
 			log.Info("feed discovered", "source", r.Source, "feed", r.Discovered)
 		}
@@ -373,9 +379,14 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	if state.DiscoveredFrom == src.URL && state.DiscoveredURL != "" {
 		target = state.DiscoveredURL
 	}
-	doc, err := a.get(ctx, src, state, target, &rec, &rep.header)
+	doc, err := a.get(ctx, src, state, target, &rec, &rep)
 	if err != nil {
 		return fail("fetch", deadline(err, timeout))
+	}
+	if rep.Moved != "" && target == src.URL {
+		// Remembered like a discovered feed: later pulls go straight there,
+		// and back to the configured URL if the new one disappears.
+		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: rep.Moved}
 	}
 	if doc == nil {
 		rep.NotModified = true
@@ -389,7 +400,7 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 			return fail("discover", errors.New("the page is HTML and announces no feed (<link rel=\"alternate\">)"))
 		}
 		rep.Discovered, target = link, link
-		if doc, err = a.get(ctx, src, state, link, &rec, &rep.header); err != nil {
+		if doc, err = a.get(ctx, src, state, link, &rec, &rep); err != nil {
 			return fail("fetch", fmt.Errorf("discovered feed %s: %w", link, deadline(err, timeout)))
 		}
 		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: link}
@@ -436,7 +447,7 @@ type document struct {
 // it, and records the status and final URL in rec. It returns nil, and
 // marks rec not modified, when the server answers 304 or sends the very
 // body stored last time.
-func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, rec *store.FetchRecord, hdr *http.Header) (*document, error) {
+func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, rec *store.FetchRecord, rep *Report) (*document, error) {
 	req := request{url: url, maxBody: a.cfg.Fetch.MaxBody}
 	if req.maxBody <= 0 {
 		req.maxBody = DefaultMaxBody
@@ -446,7 +457,10 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 		req.etag, req.lastModified = state.ETag, state.LastModified
 	}
 	resp, err := a.fetcher.get(ctx, req)
-	rec.Status, *hdr = resp.status, resp.header
+	rec.Status, rep.header = resp.status, resp.header
+	if resp.moved && resp.status < 400 {
+		rep.Moved = resp.url
+	}
 	if resp.url != state.FinalURL {
 		rec.FinalURL = resp.url
 	}

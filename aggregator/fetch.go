@@ -79,6 +79,9 @@ type request struct {
 // response is a fetched document, or a 304.
 type response struct {
 	status int
+	// moved is set when every redirect on the way was permanent (301,
+	// 308): url is the resource's new address.
+	moved bool
 	// url is where the response came from, after redirects.
 	url    string
 	header http.Header
@@ -133,7 +136,7 @@ func (f *fetcher) get(ctx context.Context, r request) (response, error) {
 		return response{}, err
 	}
 	defer resp.Body.Close()
-	out := response{status: resp.StatusCode, url: resp.Request.URL.String(), header: resp.Header}
+	out := response{status: resp.StatusCode, url: resp.Request.URL.String(), header: resp.Header, moved: movedPermanently(resp)}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && conditional:
 		return out, nil
@@ -229,4 +232,17 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
 	return n, err
+}
+
+// movedPermanently reports whether resp was reached through redirects that
+// were all permanent.
+func movedPermanently(resp *http.Response) bool {
+	moved := false
+	for req := resp.Request; req != nil && req.Response != nil; req = req.Response.Request {
+		if code := req.Response.StatusCode; code != http.StatusMovedPermanently && code != http.StatusPermanentRedirect {
+			return false
+		}
+		moved = true
+	}
+	return moved
 }

@@ -216,3 +216,41 @@ func TestPerHostLimit(t *testing.T) {
 		t.Errorf("%d fetches on one host at once, limit %d", most, h.cfg.Fetch.PerHost)
 	}
 }
+
+func TestPermanentRedirectMovesTheSource(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	p := newTestPartner(t)
+	var oldHits int
+	var mu sync.Mutex
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		oldHits++
+		mu.Unlock()
+		http.Redirect(w, r, p.URL+"/new-feed", http.StatusMovedPermanently)
+	}))
+	defer old.Close()
+	src := config.Source{ID: "misc", URL: old.URL + "/feed", Fallback: "other"}
+	rep := h.agg.Fetch(ctx, src)
+	if rep.Err != nil || rep.Moved != p.URL+"/new-feed" || rep.New != 3 {
+		t.Fatalf("first pull: %+v", rep)
+	}
+	rep = h.agg.Fetch(ctx, src)
+	if rep.Err != nil || rep.Moved != "" || oldHits != 1 || p.count() != 2 {
+		t.Fatalf("second pull: %+v; old address hit %d times, new %d", rep, oldHits, p.count())
+	}
+	if st, _ := h.store.Source(ctx, "misc"); st.DiscoveredURL != p.URL+"/new-feed" || st.DiscoveredFrom != src.URL {
+		t.Errorf("stored move: %q from %q", st.DiscoveredURL, st.DiscoveredFrom)
+	}
+}
+
+func TestTemporaryRedirectIsNotAMove(t *testing.T) {
+	h := newHarness(t)
+	p := newTestPartner(t)
+	tmp := httptest.NewServer(http.RedirectHandler(p.URL+"/today", http.StatusFound))
+	defer tmp.Close()
+	rep := h.agg.Fetch(context.Background(), config.Source{ID: "misc", URL: tmp.URL, Fallback: "other"})
+	if rep.Err != nil || rep.Moved != "" {
+		t.Fatalf("302: %+v", rep)
+	}
+}

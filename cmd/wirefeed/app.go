@@ -315,6 +315,9 @@ func runFetch(ctx context.Context, e *env, ids []string) error {
 		if rep.Discovered != "" {
 			fmt.Fprintf(e.stdout, "%-12s found its feed at %s\n", "", rep.Discovered)
 		}
+		if rep.Moved != "" {
+			fmt.Fprintf(e.stdout, "%-12s moved permanently to %s (update the config)\n", "", rep.Moved)
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d sources failed", failed, max(len(ids), len(cfg.Sources)))
