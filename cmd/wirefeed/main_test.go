@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -43,7 +45,16 @@ func newPartnerServer(t *testing.T) *partnerServer {
 		case file == "":
 			http.NotFound(w, r)
 		default:
-			http.ServeFile(w, r, filepath.Join("..", "..", "aggregator", "testdata", file))
+			// Like a partner's server: a content ETag, no file dates (a fresh
+			// clone gives every fixture the same modification time).
+			data, err := os.ReadFile(filepath.Join("..", "..", "aggregator", "testdata", file))
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("ETag", fmt.Sprintf(`"%x"`, sha256.Sum256(data)))
+			w.Header().Set("Content-Type", "application/rss+xml")
+			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 		}
 	}))
 	t.Cleanup(p.Close)
