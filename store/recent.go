@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -20,16 +21,22 @@ type recentIndex struct {
 	loaded  bool
 	highest int64 // largest story id loaded
 	stories map[int64]recentStory
-	byBand  map[uint64][]int64
-	order   []int64 // ids in first-seen order, for eviction
+	// A band almost always holds one story: it sits in first, and only
+	// the rare others in more, which keeps the index small (8 bands a
+	// story, every story of the window).
+	first map[uint64]int64
+	more  map[uint64][]int64
+	order []int64 // ids in first-seen order, for eviction
 }
 
 // maxPerBand bounds the stories compared per band of an incoming story.
 const maxPerBand = 64
 
+// recentStory keeps a story's signature encoded (a few hundred bytes, a
+// third of the decoded form): it is decoded only when a band matches.
 type recentStory struct {
 	sourceID  string
-	sig       dedupe.Signature
+	sig       []byte
 	bands     []uint64
 	firstSeen time.Time
 }
@@ -40,7 +47,7 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time) error {
 	defer r.mu.Unlock()
 	since := now.Add(-DuplicateWindow)
 	if !r.loaded {
-		r.stories, r.byBand = map[int64]recentStory{}, map[uint64][]int64{}
+		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
 	}
 	q := tx.Model(&Story{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", r.highest)
 	if !r.loaded {
@@ -62,11 +69,15 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time) error {
 		if sig.UnmarshalBinary(row.Signature) != nil {
 			continue // unsigned or from another scheme version
 		}
-		rs := recentStory{sourceID: row.SourceID, sig: sig, bands: sig.Bands(), firstSeen: row.FirstSeen}
+		rs := recentStory{sourceID: row.SourceID, sig: row.Signature, bands: sig.Bands(), firstSeen: row.FirstSeen}
 		r.stories[row.ID] = rs
 		r.order = append(r.order, row.ID)
 		for _, b := range rs.bands {
-			r.byBand[b] = append(r.byBand[b], row.ID)
+			if _, taken := r.first[b]; taken {
+				r.more[b] = append(r.more[b], row.ID)
+			} else {
+				r.first[b] = row.ID
+			}
 		}
 	}
 	r.evict(since)
@@ -94,19 +105,31 @@ func (r *recentIndex) evict(since time.Time) {
 func (r *recentIndex) remove(id int64, rs recentStory) {
 	delete(r.stories, id)
 	for _, b := range rs.bands {
-		ids := r.byBand[b]
-		for i, other := range ids {
-			if other == id {
-				ids = append(ids[:i], ids[i+1:]...)
-				break
+		more := r.more[b]
+		if r.first[b] == id {
+			if len(more) == 0 {
+				delete(r.first, b)
+				continue
 			}
+			r.first[b], more = more[0], more[1:]
+		} else if i := slices.Index(more, id); i >= 0 {
+			more = slices.Delete(more, i, i+1)
 		}
-		if len(ids) == 0 {
-			delete(r.byBand, b)
+		if len(more) == 0 {
+			delete(r.more, b)
 		} else {
-			r.byBand[b] = ids
+			r.more[b] = more
 		}
 	}
+}
+
+// band returns the stories holding band b, oldest first.
+func (r *recentIndex) band(b uint64) []int64 {
+	id, ok := r.first[b]
+	if !ok {
+		return nil
+	}
+	return append([]int64{id}, r.more[b]...)
 }
 
 // forget drops a story whose signature changed; the next sync does not
@@ -131,7 +154,7 @@ func (r *recentIndex) similar(sourceID string, sig []byte, bands []uint64, since
 	defer r.mu.Unlock()
 	tried := map[int64]bool{}
 	for _, b := range bands {
-		ids := r.byBand[b]
+		ids := r.band(b)
 		// Boilerplate (a daily market close) can fill a band with
 		// look-alikes; the newest maxPerBand are the likely copies.
 		for k := len(ids) - 1; k >= max(0, len(ids)-maxPerBand); k-- {
@@ -144,7 +167,8 @@ func (r *recentIndex) similar(sourceID string, sig []byte, bands []uint64, since
 			if rs.sourceID == sourceID || rs.firstSeen.Before(since) {
 				continue
 			}
-			if dedupe.Similar(mine, rs.sig) {
+			var theirs dedupe.Signature
+			if theirs.UnmarshalBinary(rs.sig) == nil && dedupe.Similar(mine, theirs) {
 				return id
 			}
 		}
