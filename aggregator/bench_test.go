@@ -160,18 +160,6 @@ func BenchmarkIngest(b *testing.B) {
 // repollFeeds is how many sources BenchmarkRepoll polls per pass.
 const repollFeeds = 1000
 
-// repollWords is the vocabulary of the generated stories.
-var repollWords = strings.Fields(`minister government officials trade tariffs election parliament
-	coalition budget economy market shares currency yen baht exporters farmers rice rubber
-	tourism airline airport railway flood drought monsoon temple festival police court
-	verdict appeal governor province district village school university students teachers
-	hospital doctors vaccine health energy solar power grid prices inflation central bank
-	rates bonds investors startup factory workers union strike wages automaker electric
-	vehicles battery port shipping exports imports deal summit delegation talks agreement
-	border security navy fishing coast storm typhoon earthquake rescue volunteers charity
-	football league coach striker goal stadium marathon champion record museum exhibition
-	film director actor award novel author publisher library archive heritage restoration`)
-
 // writeRepollFeed writes feed number feed: benchItems stories of its own,
 // under extra stories of generation gen, every story with text of its own
 // (the store clusters near-duplicate stories across partners).
@@ -183,13 +171,9 @@ func writeRepollFeed(w *bytes.Buffer, feed, gen, extra int) {
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.FixedZone("", 9*3600))
 	write := func(id string, seed uint64, minute int) {
 		rng := rand.New(rand.NewPCG(seed, uint64(feed)))
-		sentence := func(n int) string {
-			words := make([]string, n)
-			for i := range words {
-				words[i] = repollWords[rng.IntN(len(repollWords))]
-			}
-			return strings.Join(words, " ")
-		}
+		// Drawn from benchText's large vocabulary: with a small one every
+		// generated story would look like a copy of every other.
+		sentence := func(n int) string { return benchText(rng.Uint64(), n) }
 		fmt.Fprintf(w, `<item><title>%s</title><link>https://wire.example/%d/%s</link><guid isPermaLink="false">wire-%d-%s</guid>
 <pubDate>%s</pubDate><dc:creator>Staff reporter</dc:creator><category>Politics</category>
 <description><![CDATA[<p>%s.</p>]]></description>
