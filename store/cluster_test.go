@@ -137,3 +137,41 @@ func TestCopiesOutsideTheWindowOrFromOneSourceStaySeparate(t *testing.T) {
 		t.Fatalf("%d published, want Nation's two items as two stories", len(all))
 	}
 }
+
+func TestRepostUnderNewGUIDUpdatesTheKnownStory(t *testing.T) {
+	ctx := context.Background()
+	s := openPartners(t, 100)
+	mustSave(t, s, "nation", []Story{nationCopy}, t0)
+	first := published(t, s, "economy")[0]
+
+	// The partner edits the story and re-posts it under a new GUID, with
+	// the link dressed in tracking parameters (canonically the same).
+	edited := nationCopy
+	edited.Key, edited.GUID = "g:40012399-v2", "40012399-v2"
+	edited.PublicID = "tag:news.example.com,2026:nation/g:40012399-v2"
+	edited.Title, edited.ContentHash = "Thailand and Japan sign pact to cut tariffs on auto parts, farm goods", "h-edited"
+	res := mustSave(t, s, "nation", []Story{edited}, t0.Add(time.Hour))
+	if res.New != 0 || res.Updated != 1 {
+		t.Fatalf("re-post = %+v, want 1 updated, 0 new", res)
+	}
+	got := published(t, s, "economy")
+	if len(got) != 1 || got[0].ID != first.ID || got[0].FeedID != first.FeedID || got[0].Title != edited.Title {
+		t.Fatalf("economy = %+v", got)
+	}
+	if !got[0].Updated.After(first.Updated) {
+		t.Errorf("updated %v not after %v", got[0].Updated, first.Updated)
+	}
+	// The next fetch finds it under its new identity.
+	if res := mustSave(t, s, "nation", []Story{edited}, t0.Add(2*time.Hour)); res.Unchanged != 1 {
+		t.Fatalf("refetch = %+v, want unchanged", res)
+	}
+	// An unchanged re-post under yet another GUID only moves the key.
+	again := edited
+	again.Key = "g:40012399-v3"
+	if res := mustSave(t, s, "nation", []Story{again}, t0.Add(3*time.Hour)); res.Unchanged != 1 || res.New != 0 {
+		t.Fatalf("unchanged re-post = %+v", res)
+	}
+	if n, _ := s.CountStories(ctx); n != 1 {
+		t.Fatalf("stored %d stories, want 1", n)
+	}
+}

@@ -35,8 +35,11 @@ type existingStory struct {
 
 // savePlan sorts one fetch's stories into inserts, updates and unchanged.
 type savePlan struct {
-	inserts   []*Story
-	updates   []storyUpdate
+	inserts []*Story
+	updates []storyUpdate
+	// rekeys are stories the partner re-posted unchanged under a new
+	// identity: only their key moves.
+	rekeys    []storyUpdate
 	unchanged int
 }
 
@@ -74,7 +77,10 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
 	}
 	plan := makePlan(batch, known)
-	if len(plan.inserts)+len(plan.updates) == 0 {
+	if err := reposted(db, sourceID, &plan); err != nil {
+		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
+	}
+	if len(plan.inserts)+len(plan.updates)+len(plan.rekeys) == 0 {
 		return SaveResult{Unchanged: plan.unchanged}, nil
 	}
 
@@ -91,6 +97,13 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		if err := s.updateStories(tx, sourceID, plan.updates, now, changed); err != nil {
 			return err
 		}
+		for _, u := range plan.rekeys {
+			err := tx.Model(&Story{}).Where("id = ?", u.old.ID).
+				Updates(map[string]any{"key": u.new.Key, "guid": u.new.GUID}).Error
+			if err != nil {
+				return fmt.Errorf("re-key story %d: %w", u.old.ID, err)
+			}
+		}
 		result = SaveResult{New: inserted, Updated: len(plan.updates), Unchanged: plan.unchanged + len(plan.inserts) - inserted}
 		for id := range changed {
 			result.Sections = append(result.Sections, id)
@@ -102,6 +115,67 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
 	}
 	return result, nil
+}
+
+// repostedStory is a stored story found by its canonical link.
+type repostedStory struct {
+	ID           int64
+	Key          string
+	ContentHash  string
+	Published    time.Time
+	Updated      time.Time
+	DuplicateOf  int64
+	CanonicalURL string
+}
+
+// reposted finds, among the stories planned as new, those the same partner
+// already sent under another identity (a new GUID) with the same canonical
+// link: an edit or a re-post of a known story, not a new one. Such a story
+// keeps its row, id and published time; its key moves to the new identity
+// so the next fetch finds it directly.
+func reposted(db *gorm.DB, sourceID string, plan *savePlan) error {
+	byLink := map[string]*Story{}
+	var links []string
+	for _, st := range plan.inserts {
+		if st.CanonicalURL != "" && byLink[st.CanonicalURL] == nil {
+			byLink[st.CanonicalURL] = st
+			links = append(links, st.CanonicalURL)
+		}
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	var rows []repostedStory
+	for chunk := range slices.Chunk(links, keyChunk) {
+		var part []repostedStory
+		err := db.Model(&Story{}).
+			Select("id", "key", "content_hash", "published", "updated", "duplicate_of", "canonical_url").
+			Where("source_id = ? AND canonical_url IN ?", sourceID, chunk).Find(&part).Error
+		if err != nil {
+			return fmt.Errorf("look up re-posted stories: %w", err)
+		}
+		rows = append(rows, part...)
+	}
+	moved := map[*Story]bool{}
+	for _, r := range rows {
+		st := byLink[r.CanonicalURL]
+		if st == nil || moved[st] {
+			continue
+		}
+		moved[st] = true
+		old := existingStory{ID: r.ID, Key: r.Key, ContentHash: r.ContentHash, Published: r.Published, Updated: r.Updated, DuplicateOf: r.DuplicateOf}
+		u := storyUpdate{old: old, new: st}
+		if r.ContentHash == st.ContentHash {
+			plan.rekeys = append(plan.rekeys, u)
+			plan.unchanged++
+		} else {
+			plan.updates = append(plan.updates, u)
+		}
+	}
+	if len(moved) > 0 {
+		plan.inserts = slices.DeleteFunc(plan.inserts, func(st *Story) bool { return moved[st] })
+	}
+	return nil
 }
 
 func uniqueByKey(stories []Story) []*Story {
@@ -316,7 +390,7 @@ func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdat
 		}
 		signStories([]*Story{&row})
 		err := tx.Model(&Story{ID: u.old.ID}).
-			Select("guid", "link", "title", "summary", "content", "authors", "categories",
+			Select("key", "guid", "link", "title", "summary", "content", "authors", "categories",
 				"enclosures", "image", "language", "updated", "content_hash", "canonical_url", "signature").
 			Updates(&row).Error
 		if err != nil {
