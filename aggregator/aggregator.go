@@ -125,6 +125,9 @@ type Report struct {
 	// Discovered is the feed URL found on the HTML page the source's URL
 	// served, when this pull discovered it; later pulls use it directly.
 	Discovered string
+	// Identity is how this fetch's stories were identified: "guid", or
+	// "link" or "hash" when the partner's GUIDs were blank or repeated.
+	Identity string
 	// Moved is the new address of a feed that redirected permanently (301,
 	// 308); later pulls use it directly, the config is left as it is.
 	Moved string
@@ -168,6 +171,9 @@ func (r Report) Log(log *slog.Logger) {
 	default:
 		if r.Moved != "" {
 			log.Warn("feed moved permanently: pulling its new address from now on; update the config", "source", r.Source, "url", r.Moved)
+		}
+		if r.Identity != "" && r.Identity != identityGUID {
+			log.Warn("partner's GUIDs are blank or repeated: stories identified by "+r.Identity, "source", r.Source)
 		}
 		if r.Discovered != "" {
 			log.Info("feed discovered", "source", r.Source, "feed", r.Discovered)
@@ -416,7 +422,8 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	}
 	rep.Items = len(feed.Items)
 	rep.ttl = feedTTL(feed)
-	stories := a.normalize(src, target, feed, now)
+	stories, identity := a.normalize(src, target, feed, now)
+	rep.Identity, rec.Identity = identity, identity
 
 	// Once the document is in hand, the write finishes even if ctx is
 	// cancelled (shutdown): a fetch is stored whole or not at all.
@@ -534,7 +541,7 @@ func deadline(err error, timeout time.Duration) error {
 
 // normalize turns a parsed document fetched from feedURL into routed
 // stories, at most fetch.max_items of them.
-func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.Feed, now time.Time) []store.Story {
+func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.Feed, now time.Time) ([]store.Story, string) {
 	base, err := url.Parse(feedURL)
 	if err != nil {
 		base = nil
@@ -554,7 +561,7 @@ func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.F
 		st.Sections = src.Route(st.Categories)
 		stories = append(stories, st)
 	}
-	return stories
+	return stories, settleIdentities(n, stories)
 }
 
 // feedTTL is an RSS feed's <ttl> in minutes, 0 when absent.

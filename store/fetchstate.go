@@ -41,6 +41,9 @@ type FetchRecord struct {
 	NotBefore time.Time
 	// Gone disables the source (the partner answered 410).
 	Gone bool
+	// Identity records how the fetch's stories were identified ("guid",
+	// "link", "hash"); kept as it was when empty.
+	Identity string
 }
 
 // Discovery is the outcome of feed autodiscovery: the feed at FeedURL was
@@ -58,6 +61,9 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 	fields := map[string]any{"last_attempt": at, "last_status": r.Status, "not_before": notBefore(r.NotBefore)}
 	if r.Gone {
 		fields["disabled"] = true
+	}
+	if r.Identity != "" {
+		fields["identity"] = r.Identity
 	}
 	if r.FinalURL != "" {
 		fields["final_url"] = r.FinalURL
@@ -102,6 +108,9 @@ func (src *Source) Apply(r FetchRecord) {
 	src.LastAttempt, src.LastStatus, src.NotBefore = &at, r.Status, notBefore(r.NotBefore)
 	if r.Gone {
 		src.Disabled = true
+	}
+	if r.Identity != "" {
+		src.Identity = r.Identity
 	}
 	if r.FinalURL != "" {
 		src.FinalURL = r.FinalURL

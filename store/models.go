@@ -34,6 +34,9 @@ type Source struct {
 	// Disabled is set when the partner answered 410 Gone; the source is not
 	// pulled on schedule until its URL changes in the config.
 	Disabled bool `gorm:"not null;default:false"`
+	// Identity is how the last fetch identified the partner's stories:
+	// "guid", or "link" / "hash" when its GUIDs were not fit for it.
+	Identity string `gorm:"size:16;not null;default:''"`
 	// FetchedURL is the address whose response ETag, LastModified and
 	// BodyHash describe; they are only sent to that address.
 	FetchedURL string `gorm:"size:2048;not null;default:''"`
