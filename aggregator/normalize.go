@@ -108,6 +108,9 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	// The link in canonical form finds the same story from other partners
 	// and links; a link that has none (not http/https) is left without.
 	st.CanonicalURL, _ = dedupe.CanonicalURL(st.Link)
+	if u, err := url.Parse(st.CanonicalURL); err == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == "" {
+		st.CanonicalURL = "" // a site's home page identifies no story
+	}
 	return st
 }
 

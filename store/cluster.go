@@ -86,8 +86,14 @@ func leadText(st *Story) string {
 func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands [][]uint64, now time.Time) (map[*Story]match, error) {
 	since := now.Add(-DuplicateWindow)
 	var links []string
+	// A link several of the batch's stories share (a section page) is not
+	// any one story's identity.
+	count := map[string]int{}
 	for _, st := range stories {
-		if st.CanonicalURL != "" {
+		count[st.CanonicalURL]++
+	}
+	for _, st := range stories {
+		if st.CanonicalURL != "" && count[st.CanonicalURL] == 1 {
 			links = append(links, st.CanonicalURL)
 		}
 	}

@@ -175,3 +175,21 @@ func TestRepostUnderNewGUIDUpdatesTheKnownStory(t *testing.T) {
 		t.Fatalf("stored %d stories, want 1", n)
 	}
 }
+
+func TestSharedLinkIsNoIdentity(t *testing.T) {
+	ctx := context.Background()
+	s := openPartners(t, 100)
+	section := func(key, title string) Story {
+		st := tradeStory("nation", key, title, "Lead of "+title, "https://nationthailand.com/business")
+		st.ContentHash = "h-" + key
+		return st
+	}
+	mustSave(t, s, "nation", []Story{section("a", "Baht firms against dollar")}, t0)
+	res := mustSave(t, s, "nation", []Story{section("b", "Rice exports hit record"), section("c", "Port strike ends")}, t0.Add(time.Hour))
+	if res.New != 2 {
+		t.Fatalf("save = %+v: stories sharing a section link must stay apart", res)
+	}
+	if n, _ := s.CountStories(ctx); n != 3 {
+		t.Fatalf("stored %d, want 3", n)
+	}
+}

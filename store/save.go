@@ -134,10 +134,16 @@ type repostedStory struct {
 // keeps its row, id and published time; its key moves to the new identity
 // so the next fetch finds it directly.
 func reposted(db *gorm.DB, sourceID string, plan *savePlan) error {
+	// A link shared by several of the batch's stories (a section page) is
+	// not any one story's identity.
+	count := map[string]int{}
+	for _, st := range plan.inserts {
+		count[st.CanonicalURL]++
+	}
 	byLink := map[string]*Story{}
 	var links []string
 	for _, st := range plan.inserts {
-		if st.CanonicalURL != "" && byLink[st.CanonicalURL] == nil {
+		if st.CanonicalURL != "" && count[st.CanonicalURL] == 1 {
 			byLink[st.CanonicalURL] = st
 			links = append(links, st.CanonicalURL)
 		}
@@ -156,10 +162,14 @@ func reposted(db *gorm.DB, sourceID string, plan *savePlan) error {
 		}
 		rows = append(rows, part...)
 	}
+	stored := map[string]int{}
+	for _, r := range rows {
+		stored[r.CanonicalURL]++
+	}
 	moved := map[*Story]bool{}
 	for _, r := range rows {
 		st := byLink[r.CanonicalURL]
-		if st == nil || moved[st] {
+		if st == nil || moved[st] || stored[r.CanonicalURL] > 1 {
 			continue
 		}
 		moved[st] = true
