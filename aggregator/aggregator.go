@@ -41,6 +41,7 @@ type Store interface {
 	Source(ctx context.Context, id string) (store.Source, error)
 	SaveStories(ctx context.Context, sourceID string, stories []store.Story, now time.Time) (store.SaveResult, error)
 	RecordFetch(ctx context.Context, sourceID string, r store.FetchRecord) error
+	Prune(ctx context.Context, now time.Time, r store.Retention) (store.PruneResult, error)
 }
 
 // Options tune an Aggregator; the zero value is ready to use.

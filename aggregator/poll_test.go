@@ -254,3 +254,22 @@ func TestTemporaryRedirectIsNotAMove(t *testing.T) {
 		t.Fatalf("302: %+v", rep)
 	}
 }
+
+func TestPruneKeepsWhatSectionsShow(t *testing.T) {
+	h := newHarness(t)
+	h.feeds.serve("/jiji", "jiji.rss")
+	h.fetch(t, "jiji")
+	h.cfg.Retention = config.Retention{MaxAge: config.Duration(time.Hour), MaxPerSource: 1000}
+	h.agg.now = func() time.Time { return testNow.Add(30 * 24 * time.Hour) }
+	// Every stored story is old, but each is in a section's window.
+	if res, err := h.agg.Prune(context.Background()); err != nil || res.Stories != 0 {
+		t.Fatalf("prune with every story on show: %+v, %v", res, err)
+	}
+	for i := range h.cfg.Sections {
+		h.cfg.Sections[i].Limit = 1
+	}
+	res, err := h.agg.Prune(context.Background())
+	if err != nil || res.Stories != 4 {
+		t.Fatalf("prune with 1-story windows: %+v, %v; want the 4 no section shows", res, err)
+	}
+}

@@ -53,6 +53,22 @@ func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Sched
 		}
 		s.entries[src.ID] = id
 	}
+	if spec := cfg.Retention.Schedule; spec != "" {
+		prune := s.wrap(cron.FuncJob(func() {
+			res, err := agg.Prune(s.ctx)
+			if err != nil {
+				log.Error("prune failed", "err", err)
+				return
+			}
+			if res.Stories > 0 || res.Tombstones > 0 {
+				log.Info("pruned", "stories", res.Stories, "tombstones", res.Tombstones)
+			}
+		}))
+		if _, err := c.AddJob(spec, prune); err != nil {
+			cancel()
+			return nil, fmt.Errorf("aggregator: schedule pruning: %q: %w", spec, err)
+		}
+	}
 	return s, nil
 }
 

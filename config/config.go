@@ -24,6 +24,8 @@ type Config struct {
 	Fetch Fetch `yaml:"fetch"`
 	// Log configures the daemon's structured logs.
 	Log Log `yaml:"log"`
+	// Retention bounds how long stories are kept.
+	Retention Retention `yaml:"retention"`
 	// Schedule is the default poll schedule of every source, as parsed by
 	// cron.ParseStandard: a 5-field cron expression or a descriptor such as
 	// "@every 10m" or "@hourly" (default "@every 10m").
@@ -53,6 +55,20 @@ type Server struct {
 type Storage struct {
 	// Path is the SQLite database file (default "wirefeed.db").
 	Path string `yaml:"path"`
+}
+
+// Retention bounds the store: stories older than MaxAge, and each source's
+// stories beyond its newest MaxPerSource, are pruned on Schedule, except
+// those still inside a published section window.
+type Retention struct {
+	// MaxAge is how long a story is kept after it was first seen
+	// (default 720h, 30 days).
+	MaxAge Duration `yaml:"max_age"`
+	// MaxPerSource is how many stories of one source are kept
+	// (default 10000).
+	MaxPerSource int `yaml:"max_per_source"`
+	// Schedule is when pruning runs (default "@hourly").
+	Schedule string `yaml:"schedule"`
 }
 
 // Log configures the daemon's structured logs (on standard error).

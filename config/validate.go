@@ -62,6 +62,13 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	if c.Fetch.MaxInterval < Duration(time.Minute) {
 		v.errorf("fetch.max_interval", "must be at least 1m, got %s", c.Fetch.MaxInterval)
 	}
+	if c.Retention.MaxAge < Duration(time.Hour) {
+		v.errorf("retention.max_age", "must be at least 1h, got %s", c.Retention.MaxAge)
+	}
+	if c.Retention.MaxPerSource < 1 {
+		v.errorf("retention.max_per_source", "must be at least 1, got %d", c.Retention.MaxPerSource)
+	}
+	v.schedule("retention.schedule", c.Retention.Schedule)
 	if c.Fetch.Workers < 1 {
 		v.errorf("fetch.workers", "must be at least 1, got %d", c.Fetch.Workers)
 	}

@@ -77,6 +77,9 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
 	}
 	plan := makePlan(batch, known)
+	if err := dropPruned(db, sourceID, &plan); err != nil {
+		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
+	}
 	if err := reposted(db, sourceID, &plan); err != nil {
 		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
 	}
@@ -115,6 +118,25 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		return SaveResult{}, fmt.Errorf("store: save %s: %w", sourceID, err)
 	}
 	return result, nil
+}
+
+// dropPruned takes out of the plan the new stories that were stored once
+// and pruned since: a partner still carrying them must not bring them back.
+func dropPruned(db *gorm.DB, sourceID string, plan *savePlan) error {
+	if len(plan.inserts) == 0 {
+		return nil
+	}
+	keys := make([]string, len(plan.inserts))
+	for i, st := range plan.inserts {
+		keys[i] = st.Key
+	}
+	pruned, err := tombstoned(db, sourceID, keys)
+	if err != nil || len(pruned) == 0 {
+		return err
+	}
+	plan.inserts = slices.DeleteFunc(plan.inserts, func(st *Story) bool { return pruned[st.Key] })
+	plan.unchanged += len(pruned)
+	return nil
 }
 
 // repostedStory is a stored story found by its canonical link.

@@ -72,7 +72,7 @@ func gormConfig() *gorm.Config {
 
 // New wraps an open GORM database and migrates the schema.
 func New(db *gorm.DB) (*Store, error) {
-	if err := db.AutoMigrate(&Source{}, &Story{}, &StorySection{}); err != nil {
+	if err := db.AutoMigrate(&Source{}, &Story{}, &StorySection{}, &Tombstone{}); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &Store{db: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Tombstone remembers the identity of a pruned story, so that a partner
+// still carrying it does not bring it back as new.
+type Tombstone struct {
+	SourceID string    `gorm:"primaryKey;size:64"`
+	Key      string    `gorm:"primaryKey;size:1024"`
+	PrunedAt time.Time `gorm:"not null;index"`
+}
+
+// Window is a published section window: the newest Limit stories of
+// Section ("" for all sections).
+type Window struct {
+	Section string
+	Limit   int
+}
+
+// Retention says what Prune keeps.
+type Retention struct {
+	// MaxAge: stories first seen longer ago are pruned.
+	MaxAge time.Duration
+	// MaxPerSource: a source's stories beyond its newest MaxPerSource (by
+	// published time) are pruned.
+	MaxPerSource int
+	// Windows are the published section windows; their stories are never
+	// pruned, whatever their age.
+	Windows []Window
+}
+
+// tombstoneFactor: tombstones are kept this many times MaxAge, long past
+// the point where partners still carry a story.
+const tombstoneFactor = 4
+
+// PruneResult counts what Prune removed.
+type PruneResult struct {
+	Stories    int
+	Tombstones int
+}
+
+// Prune removes stories r no longer keeps, leaving a tombstone of each
+// identity, in one transaction; then drops tombstones older than
+// tombstoneFactor × MaxAge.
+func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneResult, error) {
+	var res PruneResult
+	db := s.db.WithContext(ctx)
+	protected := map[int64]bool{}
+	for _, w := range r.Windows {
+		stories, err := s.SectionStories(ctx, w.Section, w.Limit)
+		if err != nil {
+			return res, fmt.Errorf("store: prune: %w", err)
+		}
+		for _, st := range stories {
+			protected[st.ID] = true
+			if st.DuplicateOf == 0 {
+				continue
+			}
+			protected[st.DuplicateOf] = true
+		}
+	}
+	var doomed []int64
+	if r.MaxAge > 0 {
+		var old []int64
+		err := db.Model(&Story{}).Where("first_seen < ?", now.Add(-r.MaxAge).UTC()).Pluck("id", &old).Error
+		if err != nil {
+			return res, fmt.Errorf("store: prune: %w", err)
+		}
+		doomed = append(doomed, old...)
+	}
+	if r.MaxPerSource > 0 {
+		var sources []string
+		if err := db.Model(&Source{}).Pluck("id", &sources).Error; err != nil {
+			return res, fmt.Errorf("store: prune: %w", err)
+		}
+		for _, src := range sources {
+			var extra []int64
+			err := db.Model(&Story{}).Where("source_id = ?", src).
+				Order("published DESC").Order("id DESC").Offset(r.MaxPerSource).Limit(1 << 30).
+				Pluck("id", &extra).Error
+			if err != nil {
+				return res, fmt.Errorf("store: prune %s: %w", src, err)
+			}
+			doomed = append(doomed, extra...)
+		}
+	}
+	doomed = slices.DeleteFunc(slices.Compact(sortedIDs(doomed)), func(id int64) bool { return protected[id] })
+
+	err := db.Transaction(func(tx *gorm.DB) error {
+		for chunk := range slices.Chunk(doomed, keyChunk) {
+			var gone []Story
+			if err := tx.Select("id", "source_id", "key").Where("id IN ?", chunk).Find(&gone).Error; err != nil {
+				return err
+			}
+			stones := make([]Tombstone, len(gone))
+			for i, st := range gone {
+				stones[i] = Tombstone{SourceID: st.SourceID, Key: st.Key, PrunedAt: now.UTC().Truncate(time.Second)}
+			}
+			if len(stones) > 0 {
+				if err := tx.Clauses(onConflictIgnore()).CreateInBatches(stones, insertBatch).Error; err != nil {
+					return err
+				}
+			}
+			// An alternate whose published copy goes is published no more
+			// either: alternates go with it.
+			if err := tx.Where("story_id IN ?", chunk).Delete(&StorySection{}).Error; err != nil {
+				return err
+			}
+			del := tx.Where("id IN ?", chunk).Delete(&Story{})
+			if del.Error != nil {
+				return del.Error
+			}
+			res.Stories += int(del.RowsAffected)
+		}
+		if r.MaxAge > 0 {
+			del := tx.Where("pruned_at < ?", now.Add(-tombstoneFactor*r.MaxAge).UTC()).Delete(&Tombstone{})
+			if del.Error != nil {
+				return del.Error
+			}
+			res.Tombstones = int(del.RowsAffected)
+		}
+		return nil
+	})
+	if err != nil {
+		return PruneResult{}, fmt.Errorf("store: prune: %w", err)
+	}
+	for _, id := range doomed {
+		s.recent.forget(id)
+	}
+	return res, nil
+}
+
+func sortedIDs(ids []int64) []int64 {
+	slices.Sort(ids)
+	return ids
+}
+
+// tombstoned returns which of keys of sourceID were pruned.
+func tombstoned(db *gorm.DB, sourceID string, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for chunk := range slices.Chunk(keys, keyChunk) {
+		var found []string
+		err := db.Model(&Tombstone{}).Where("source_id = ? AND key IN ?", sourceID, chunk).Pluck("key", &found).Error
+		if err != nil {
+			return nil, fmt.Errorf("look up tombstones: %w", err)
+		}
+		for _, k := range found {
+			out[k] = true
+		}
+	}
+	return out, nil
+}
+
+// onConflictIgnore skips rows that would break a unique constraint.
+func onConflictIgnore() clause.OnConflict { return clause.OnConflict{DoNothing: true} }
