@@ -84,7 +84,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 		for _, src := range sources {
 			var extra []int64
 			err := db.Model(&Story{}).Where("source_id = ?", src).
-				Order("published DESC").Order("id DESC").Offset(r.MaxPerSource).Limit(1 << 30).
+				Order("published DESC").Order("id DESC").Offset(r.MaxPerSource).Limit(1<<30).
 				Pluck("id", &extra).Error
 			if err != nil {
 				return res, fmt.Errorf("store: prune %s: %w", src, err)
