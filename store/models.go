@@ -107,7 +107,7 @@ type Story struct {
 	// story takes its own PublicID; a copy from another partner that joins it
 	// takes the same FeedID, so the published item keeps its id whichever
 	// copy is shown.
-	FeedID string `gorm:"size:1024;not null;default:''"`
+	FeedID string `gorm:"size:1024;not null;default:'';index"`
 	// DuplicateOf is 0 for the copy of a story that is published, and the ID
 	// of that copy for the other partners' copies (its alternates).
 	DuplicateOf int64 `gorm:"not null;default:0;index"`

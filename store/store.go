@@ -205,3 +205,18 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	}
 	return nil
 }
+
+// StoryCopies returns every stored copy of the story published under
+// feedID, the published one first, then its alternates by first seen.
+func (s *Store) StoryCopies(ctx context.Context, feedID string) ([]Story, error) {
+	var out []Story
+	err := s.db.WithContext(ctx).Where("feed_id = ?", feedID).
+		Order("duplicate_of").Order("first_seen").Order("id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: copies of %q: %w", feedID, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("store: copies of %q: %w", feedID, ErrNotFound)
+	}
+	return out, nil
+}

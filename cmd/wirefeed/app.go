@@ -88,6 +88,8 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.ready(w, r)
 	case "/status":
 		a.serveStatus(w, r)
+	case "/story":
+		a.serveStory(w, r)
 	default:
 		a.current().pub.Handler().ServeHTTP(w, r)
 	}

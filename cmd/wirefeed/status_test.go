@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -82,5 +83,54 @@ func TestStatusServesJSONAndHTML(t *testing.T) {
 	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
 		!strings.Contains(string(html), `<tr class="failing">`) || !strings.Contains(string(html), "Jiji Press") {
 		t.Errorf("status page:\n%s", html)
+	}
+}
+
+func TestStoryViewListsAlternates(t *testing.T) {
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	wirefeed(t, "fetch", "-config", path)
+	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(t.Context(), cfg, e.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	economy, err := a.store.SectionStories(t.Context(), "economy", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, st := range economy {
+		if strings.Contains(st.Link, "40012399") {
+			id = st.FeedID
+		}
+	}
+	resp, err := http.Get(srv.URL + "/story?id=" + url.QueryEscape(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var view struct {
+		ID         string
+		Published  storyCopy
+		Alternates []storyCopy
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&view); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("story view: %d, %v", resp.StatusCode, err)
+	}
+	if view.Published.Source != "nation" || len(view.Alternates) != 1 || view.Alternates[0].Source != "jiji" ||
+		view.Alternates[0].Attribution != "Provided by Jiji Press" {
+		t.Errorf("story view = %+v", view)
+	}
+	if code := status(t, srv.URL+"/story?id=tag:nope"); code != http.StatusNotFound {
+		t.Errorf("unknown story: %d", code)
 	}
 }
