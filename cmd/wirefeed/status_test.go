@@ -40,18 +40,7 @@ func TestStatusServesJSONAndHTML(t *testing.T) {
 	p.set("/jiji", "jiji.rss", true)
 	wirefeed(t, "fetch", "-config", path)
 
-	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(t.Context(), cfg, e.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv := httptest.NewServer(a)
-	defer srv.Close()
+	_, srv := serveApp(t, path)
 
 	resp, err := http.Get(srv.URL + "/status?format=json")
 	if err != nil {
@@ -90,18 +79,7 @@ func TestStoryViewListsAlternates(t *testing.T) {
 	p := newPartnerServer(t)
 	path := writeConfig(t, p)
 	wirefeed(t, "fetch", "-config", path)
-	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(t.Context(), cfg, e.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv := httptest.NewServer(a)
-	defer srv.Close()
+	a, srv := serveApp(t, path)
 
 	economy, err := a.store.SectionStories(t.Context(), "economy", 50)
 	if err != nil {
@@ -133,4 +111,22 @@ func TestStoryViewListsAlternates(t *testing.T) {
 	if code := status(t, srv.URL+"/story?id=tag:nope"); code != http.StatusNotFound {
 		t.Errorf("unknown story: %d", code)
 	}
+}
+
+// serveApp opens the daemon on the config at path and serves its HTTP
+// handler (no scheduler) until the test ends.
+func serveApp(t *testing.T, path string) (*app, *httptest.Server) {
+	t.Helper()
+	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(t.Context(), cfg, e.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a)
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	return a, srv
 }
