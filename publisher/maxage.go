@@ -23,7 +23,7 @@ const (
 // [minMaxAge, maxMaxAge]. A feed cannot change faster than its sources are
 // polled. A section no source routes to gets the default schedule's
 // interval, and a schedule that does not parse counts as minMaxAge.
-func sectionMaxAges(cfg *config.Config) map[string]time.Duration {
+func sectionMaxAges(cfg *config.Config, sections []config.Section) map[string]time.Duration {
 	loc := cfg.Location()
 	interval := func(spec string) time.Duration {
 		if d, ok := pollInterval(spec, loc); ok {
@@ -36,8 +36,8 @@ func sectionMaxAges(cfg *config.Config) map[string]time.Duration {
 	for i, src := range cfg.Sources {
 		sources[i] = interval(src.EffectiveSchedule(cfg.Schedule))
 	}
-	ages := make(map[string]time.Duration, len(cfg.Sections))
-	for _, sec := range cfg.Sections {
+	ages := make(map[string]time.Duration, len(sections))
+	for _, sec := range sections {
 		age := time.Duration(0)
 		for i, src := range cfg.Sources {
 			if (sec.All || routesTo(src, sec.ID)) && (age == 0 || sources[i] < age) {

@@ -47,7 +47,8 @@ func scheduleConfig() *config.Config {
 }
 
 func TestSectionMaxAges(t *testing.T) {
-	got := sectionMaxAges(scheduleConfig())
+	cfg := scheduleConfig()
+	got := sectionMaxAges(cfg, cfg.Sections)
 	for sec, want := range map[string]time.Duration{
 		"nation":    2 * time.Minute,  // the faster of fast and default
 		"economy":   time.Minute,      // 30 s, clamped up

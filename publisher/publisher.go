@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,11 +103,12 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		baseURL: strings.TrimRight(cfg.Server.BaseURL, "/"),
 		byID:    make(map[string]config.Section, len(cfg.Sections)),
 		sources: make(map[string]config.Source, len(cfg.Sources)),
-		maxAge:  sectionMaxAges(cfg),
 		cache:   newCache(),
 	}
+	sections := withAllFeed(cfg.Sections)
+	p.maxAge = sectionMaxAges(cfg, sections)
 	shown := 0 // stories the feeds show at most, for sizing the clean cache
-	for _, s := range cfg.Sections {
+	for _, s := range sections {
 		if _, dup := p.byID[s.ID]; dup {
 			continue
 		}
@@ -132,7 +134,24 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 	p.mux = http.NewServeMux()
 	p.mux.HandleFunc("GET /{$}", p.serveIndex)
 	p.mux.HandleFunc("GET /feeds/{file}", p.serveFeed)
+	p.mux.HandleFunc("GET /opml", p.serveOPML)
 	return p
+}
+
+// allFeedID is the feed of every story of every section, served unless the
+// config defines a section of that id itself.
+const allFeedID = "all"
+
+// withAllFeed returns sections plus the "all" feed when no section has its
+// id.
+func withAllFeed(sections []config.Section) []config.Section {
+	for _, s := range sections {
+		if s.ID == allFeedID {
+			return sections
+		}
+	}
+	all := config.Section{ID: allFeedID, Title: "All stories", Description: "Every story from every partner, newest first", Limit: defaultLimit, All: true}
+	return append(slices.Clone(sections), all)
 }
 
 // Handler returns the HTTP handler serving the index page at / and the
