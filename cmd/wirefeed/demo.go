@@ -39,12 +39,14 @@ sources:
   - id: nation
     name: Nation
     url: FEEDS/nation.xml
+    site: nationthailand.com
     attribution: Provided by Nation
     sections: [nation]
     categories: {Politics: politics, Business: economy, Sports: sports}
   - id: jiji
     name: Jiji Press
     url: FEEDS/jiji.xml
+    site: jen.jiji.com
     attribution: Provided by Jiji Press
     categories: {Politics: politics, Economy: economy, Sports: sports, Other: other}
     fallback: other
