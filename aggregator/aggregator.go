@@ -50,6 +50,9 @@ type Options struct {
 	Now func() time.Time
 	// OnChange is called after a fetch changed the content of sections.
 	OnChange func(sectionIDs []string)
+	// OnFetch is called with the report of every fetch attempt, for
+	// metrics.
+	OnFetch func(Report)
 }
 
 // Aggregator pulls sources and stores their stories. It is safe for
@@ -60,6 +63,7 @@ type Aggregator struct {
 	fetcher   *fetcher
 	now       func() time.Time
 	onChange  func([]string)
+	onFetch   func(Report)
 	authority string
 	workers   chan struct{}
 	poll      pollPolicy
@@ -87,6 +91,7 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		fetcher:   newFetcher(time.Duration(cfg.Fetch.Timeout), userAgent(cfg.Server.BaseURL)),
 		now:       opts.Now,
 		onChange:  opts.OnChange,
+		onFetch:   opts.OnFetch,
 		authority: tagAuthority(cfg.Server.BaseURL),
 		workers:   make(chan struct{}, max(cfg.Fetch.Workers, 1)),
 		running:   map[string]bool{},
@@ -275,6 +280,14 @@ func (a *Aggregator) hostSlot(ctx context.Context, rawURL string) (func(), error
 }
 
 func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool) Report {
+	rep := a.attempt(ctx, src, due)
+	if a.onFetch != nil {
+		a.onFetch(rep)
+	}
+	return rep
+}
+
+func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool) Report {
 	if !a.claim(src.ID) {
 		return Report{Source: src.ID, Skipped: true}
 	}

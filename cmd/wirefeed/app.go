@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,8 +23,9 @@ import (
 // from one config. A reload builds a new generation and swaps it in; fetch
 // state lives in the store, so nothing is lost.
 type app struct {
-	store *store.Store
-	log   *slog.Logger
+	store   *store.Store
+	log     *slog.Logger
+	metrics *metrics
 	// adjust is applied to every config loaded, first or reloaded (flags
 	// that override the file).
 	adjust func(*config.Config)
@@ -47,7 +49,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if err != nil {
 		return nil, err
 	}
-	a := &app{store: st, log: log, adjust: func(*config.Config) {}}
+	a := &app{store: st, log: log, adjust: func(*config.Config) {}, metrics: newMetrics(cfg.Storage.Path)}
 	g, err := a.build(ctx, cfg)
 	if err != nil {
 		st.Close()
@@ -68,7 +70,10 @@ func (a *app) build(ctx context.Context, cfg *config.Config) (*generation, error
 		return nil, err
 	}
 	pub := publisher.New(cfg, a.store)
-	agg := aggregator.New(cfg, a.store, aggregator.Options{OnChange: func(ids []string) { pub.Invalidate(ids...) }})
+	agg := aggregator.New(cfg, a.store, aggregator.Options{
+		OnChange: func(ids []string) { pub.Invalidate(ids...) },
+		OnFetch:  a.metrics.observe,
+	})
 	return &generation{cfg: cfg, agg: agg, pub: pub}, nil
 }
 
@@ -79,19 +84,25 @@ func (a *app) Close() error { return a.store.Close() }
 // ServeHTTP answers the health checks and hands everything else to the
 // current generation's publisher.
 func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case "/healthz":
-		// The process is up and serving.
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	case "/readyz":
-		a.ready(w, r)
-	case "/status":
-		a.serveStatus(w, r)
-	case "/story":
-		a.serveStory(w, r)
+	switch path := r.URL.Path; {
+	case path == "/metrics":
+		a.metrics.handler().ServeHTTP(w, r)
+	case path == "/healthz":
+		a.metrics.count("health", w, r, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// The process is up and serving.
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintln(w, "ok")
+		}))
+	case path == "/readyz":
+		a.metrics.count("health", w, r, http.HandlerFunc(a.ready))
+	case path == "/status":
+		a.metrics.count("status", w, r, http.HandlerFunc(a.serveStatus))
+	case path == "/story":
+		a.metrics.count("status", w, r, http.HandlerFunc(a.serveStory))
+	case strings.HasPrefix(path, "/feeds/"):
+		a.metrics.count("feed", w, r, a.current().pub.Handler())
 	default:
-		a.current().pub.Handler().ServeHTTP(w, r)
+		a.metrics.count("page", w, r, a.current().pub.Handler())
 	}
 }
 

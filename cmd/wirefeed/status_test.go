@@ -130,3 +130,34 @@ func serveApp(t *testing.T, path string) (*app, *httptest.Server) {
 	t.Cleanup(func() { srv.Close(); a.Close() })
 	return a, srv
 }
+
+func TestMetricsAfterAFetch(t *testing.T) {
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	p.set("/jiji", "jiji.rss", true)
+	a, srv := serveApp(t, path)
+	a.current().agg.FetchAll(t.Context())
+	fetchBody := func(path string) string {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	fetchBody("/feeds/nation.rss")
+	text := fetchBody("/metrics")
+	for _, want := range []string{
+		`wirefeed_fetches_total{outcome="ok",source="nation"} 1`,
+		`wirefeed_fetches_total{outcome="error",source="jiji"} 1`,
+		`wirefeed_items_total{result="new",source="nation"} 6`,
+		`wirefeed_fetch_duration_seconds_count{source="nation"} 1`,
+		`wirefeed_http_requests_total{code="200",kind="feed"} 1`,
+		`wirefeed_db_size_bytes `,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"wirefeed/aggregator"
+)
+
+// metrics are the Prometheus metrics served at /metrics. Each app has its
+// own registry (no global state).
+type metrics struct {
+	registry *prometheus.Registry
+	fetches  *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	items    *prometheus.CounterVec
+	requests *prometheus.CounterVec
+}
+
+func newMetrics(dbPath string) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wirefeed_fetches_total",
+			Help: "Fetch attempts by source and outcome (ok, not_modified, error, deferred, disabled, skipped).",
+		}, []string{"source", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "wirefeed_fetch_duration_seconds",
+			Help:    "Time taken by fetches that reached the partner, by source.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
+		}, []string{"source"}),
+		items: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wirefeed_items_total",
+			Help: "Items fetched by source and what became of them (new, updated, unchanged).",
+		}, []string{"source", "result"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wirefeed_http_requests_total",
+			Help: "HTTP requests served, by kind (feed, page, status, health, other) and status code; 304s are cache hits of the client.",
+		}, []string{"kind", "code"}),
+	}
+	dbSize := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wirefeed_db_size_bytes",
+		Help: "Size of the SQLite database and its write-ahead log.",
+	}, func() float64 {
+		var n int64
+		for _, p := range []string{dbPath, dbPath + "-wal"} {
+			if info, err := os.Stat(p); err == nil {
+				n += info.Size()
+			}
+		}
+		return float64(n)
+	})
+	m.registry.MustRegister(m.fetches, m.latency, m.items, m.requests, dbSize,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// observe records one fetch report.
+func (m *metrics) observe(rep aggregator.Report) {
+	outcome := "ok"
+	switch {
+	case rep.Skipped:
+		outcome = "skipped"
+	case rep.Deferred:
+		outcome = "deferred"
+	case rep.Disabled && rep.Err == nil:
+		outcome = "disabled"
+	case rep.Err != nil:
+		outcome = "error"
+	case rep.NotModified:
+		outcome = "not_modified"
+	}
+	m.fetches.WithLabelValues(rep.Source, outcome).Inc()
+	if outcome == "ok" || outcome == "not_modified" || outcome == "error" {
+		m.latency.WithLabelValues(rep.Source).Observe(rep.Took.Seconds())
+	}
+	for result, n := range map[string]int{"new": rep.New, "updated": rep.Updated, "unchanged": rep.Unchanged} {
+		if n > 0 {
+			m.items.WithLabelValues(rep.Source, result).Add(float64(n))
+		}
+	}
+}
+
+// handler serves the metrics in Prometheus' text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// count wraps h to count its responses by kind and status.
+func (m *metrics) count(kind string, w http.ResponseWriter, r *http.Request, h http.Handler) {
+	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+	h.ServeHTTP(rec, r)
+	m.requests.WithLabelValues(kind, strconv.Itoa(rec.code)).Inc()
+}
+
+// statusRecorder remembers the status code a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	code  int
+	wrote bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.code, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
