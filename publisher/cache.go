@@ -37,15 +37,23 @@ type representation struct {
 // newRendering wraps body with its validators and headers, and compresses
 // it: the only time it is ever compressed.
 func newRendering(body []byte, modified time.Time, contentType, cacheControl string) *rendering {
+	r := newPlainRendering(body, modified, contentType, cacheControl)
+	if gz := gzipped(body); gz != nil {
+		rep := newRepresentation(gz, []string{"gzip"})
+		r.gzip = &rep
+	}
+	return r
+}
+
+// newPlainRendering is newRendering without a gzip representation, for
+// renderings served once (filtered requests), which are not worth
+// compressing at the best level.
+func newPlainRendering(body []byte, modified time.Time, contentType, cacheControl string) *rendering {
 	r := &rendering{
 		plain:        newRepresentation(body, nil),
 		modified:     modified,
 		contentType:  []string{contentType},
 		cacheControl: []string{cacheControl},
-	}
-	if gz := gzipped(body); gz != nil {
-		rep := newRepresentation(gz, []string{"gzip"})
-		r.gzip = &rep
 	}
 	if !modified.IsZero() && !modified.Equal(time.Unix(0, 0)) {
 		r.lastModified = []string{modified.UTC().Format(http.TimeFormat)}

@@ -47,3 +47,47 @@ func TestOPMLListsEverySectionFeed(t *testing.T) {
 		fetch(t, p.Handler(), strings.TrimPrefix(o.XMLURL, p.baseURL))
 	}
 }
+
+func TestFeedQueryParameters(t *testing.T) {
+	p, r := newTestPublisher(t)
+	titles := func(path string) []string {
+		var feed struct{ Items []struct{ Title string } }
+		if err := json.Unmarshal([]byte(fetch(t, p.Handler(), path)), &feed); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, it := range feed.Items {
+			out = append(out, it.Title)
+		}
+		return out
+	}
+	if got := titles("/feeds/all.json?limit=2"); len(got) != 2 {
+		t.Errorf("?limit=2 gave %d items", len(got))
+	}
+	if got := titles("/feeds/all.json?source=jiji"); len(got) != 1 || !strings.Contains(got[0], "Yen") {
+		t.Errorf("?source=jiji gave %q", got)
+	}
+	if got := titles("/feeds/all.json?q=MINISTERS"); len(got) != 1 || got[0] != "Cabinet reshuffle announced" {
+		t.Errorf("?q=MINISTERS (a word of the summary) gave %q", got)
+	}
+	if got := titles("/feeds/all.json?q=nothing+like+this"); len(got) != 0 {
+		t.Errorf("?q with no match gave %q", got)
+	}
+	for path, want := range map[string]int{
+		"/feeds/all.json?limit=0":                      400,
+		"/feeds/all.json?limit=x":                      400,
+		"/feeds/all.json?source=nosuch":                400,
+		"/feeds/all.rss?q=" + strings.Repeat("a", 300): 400,
+	} {
+		if res := get(t, p.Handler(), "GET", path); res.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	// Filtered requests do not disturb the cached, unfiltered feed.
+	before := r.callCount()
+	fetch(t, p.Handler(), "/feeds/all.json")
+	fetch(t, p.Handler(), "/feeds/all.json")
+	if r.callCount() != before+1 {
+		t.Errorf("unfiltered feed read the store %d times, want once", r.callCount()-before)
+	}
+}

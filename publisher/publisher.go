@@ -197,6 +197,20 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if q, filtered, err := parseFeedQuery(r.URL.Query(), sec, p.sources); filtered {
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		res, err := p.renderQuery(r.Context(), sec, f, q)
+		if err != nil {
+			http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
+			return
+		}
+		serve(w, r, res)
+		return
+	}
+
 	res, err := p.cache.get(r.Context(), cacheKey{id, ext}, func() (*rendering, error) {
 		// Others may be waiting for this rendering: it must not fail
 		// because the client that happened to start it went away.

@@ -1,0 +1,102 @@
+package publisher
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"wirefeed/config"
+	"wirefeed/store"
+)
+
+// Query parameters a feed request may carry.
+const (
+	// maxQueryLimit caps ?limit=.
+	maxQueryLimit = 200
+	// filterWindow is how many of a section's newest stories ?q= and
+	// ?source= search.
+	filterWindow = 1000
+	// maxQueryLen caps ?q=.
+	maxQueryLen = 200
+)
+
+// feedQuery is a feed request's ?limit=, ?q= and ?source=.
+type feedQuery struct {
+	limit  int
+	text   string // lower-cased
+	source string
+}
+
+// parseFeedQuery reads the query parameters; ok is false when there are
+// none (the cached rendering serves the request).
+func parseFeedQuery(v url.Values, sec config.Section, sources map[string]config.Source) (q feedQuery, ok bool, err error) {
+	if v.Get("limit") == "" && v.Get("q") == "" && v.Get("source") == "" {
+		return q, false, nil
+	}
+	q.limit = sec.Limit
+	if q.limit <= 0 {
+		q.limit = defaultLimit
+	}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return q, true, fmt.Errorf("limit %q: want a whole number from 1 to %d", s, maxQueryLimit)
+		}
+		q.limit = min(n, maxQueryLimit)
+	}
+	q.text = strings.ToLower(strings.TrimSpace(v.Get("q")))
+	if len(q.text) > maxQueryLen {
+		return q, true, fmt.Errorf("q: at most %d bytes", maxQueryLen)
+	}
+	q.source = v.Get("source")
+	if _, known := sources[q.source]; q.source != "" && !known {
+		return q, true, fmt.Errorf("no source %q", q.source)
+	}
+	return q, true, nil
+}
+
+// matches reports whether st passes the query's filters.
+func (q feedQuery) matches(st *store.Story) bool {
+	if q.source != "" && st.SourceID != q.source {
+		return false
+	}
+	if q.text == "" {
+		return true
+	}
+	return strings.Contains(strings.ToLower(st.Title), q.text) ||
+		strings.Contains(strings.ToLower(htmlText(st.Summary)), q.text)
+}
+
+// renderQuery renders a section filtered and limited by q. It is not
+// cached: filtered requests are rare, and each costs one bounded read.
+func (p *Publisher) renderQuery(ctx context.Context, sec config.Section, f *format, q feedQuery) (*rendering, error) {
+	query := sec.ID
+	if sec.All {
+		query = ""
+	}
+	window := q.limit
+	if q.text != "" || q.source != "" {
+		window = filterWindow
+	}
+	stories, err := p.reader.SectionStories(ctx, query, window)
+	if err != nil {
+		return nil, fmt.Errorf("publisher: section %s: %w", sec.ID, err)
+	}
+	kept := stories[:0:0]
+	for i := range stories {
+		if len(kept) == q.limit {
+			break
+		}
+		if q.matches(&stories[i]) {
+			kept = append(kept, stories[i])
+		}
+	}
+	fd := p.buildFeed(sec, kept)
+	body, err := f.render(fd)
+	if err != nil {
+		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)
+	}
+	return newPlainRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+}
