@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-//go:embed templates/index.html
+//go:embed templates/index.html templates/section.html
 var templateFS embed.FS
 
 var indexTemplate = template.Must(template.ParseFS(templateFS, "templates/index.html"))
@@ -25,6 +25,7 @@ type indexSection struct {
 	ID          string
 	Title       string
 	Description string
+	Page        string // the section's HTML page
 	RSS         string // feed URLs
 	Atom        string
 	JSON        string
@@ -39,6 +40,7 @@ func (p *Publisher) renderIndex() (*rendering, error) {
 			ID:          s.ID,
 			Title:       xmlSafe(s.Title),
 			Description: xmlSafe(s.Description),
+			Page:        p.baseURL + "/sections/" + s.ID,
 			RSS:         p.baseURL + "/feeds/" + s.ID + ".rss",
 			Atom:        p.baseURL + "/feeds/" + s.ID + ".atom",
 			JSON:        p.baseURL + "/feeds/" + s.ID + ".json",

@@ -24,7 +24,7 @@ func TestIndex(t *testing.T) {
 				t.Errorf("head lacks %s", want)
 			}
 		}
-		if !strings.Contains(b, "<h2>"+s.Title+"</h2>") {
+		if !strings.Contains(b, `<h2><a href="`+testBase+`/sections/`+s.ID+`">`+s.Title+"</a></h2>") {
 			t.Errorf("page lacks section %s", s.Title)
 		}
 	}

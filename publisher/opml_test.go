@@ -91,3 +91,41 @@ func TestFeedQueryParameters(t *testing.T) {
 		t.Errorf("unfiltered feed read the store %d times, want once", r.callCount()-before)
 	}
 }
+
+func TestSectionPage(t *testing.T) {
+	p, r := newTestPublisher(t)
+	res := get(t, p.Handler(), "GET", "/sections/nation")
+	page := body(t, res)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("section page: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{
+		`<a href="https://news.example.com/">Sections</a> › Nation`,
+		`<link rel="alternate" type="application/atom+xml" title="Nation (Atom)" href="https://news.example.com/feeds/nation.atom">`,
+		"Cabinet reshuffle announced", "Provided by Nation", "<time datetime=",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("section page lacks %s", want)
+		}
+	}
+	if strings.Contains(strings.ToLower(page), "<script") {
+		t.Error("section page carries a script")
+	}
+	if res := get(t, p.Handler(), "GET", "/sections/nosuch"); res.StatusCode != 404 {
+		t.Errorf("unknown section page: %d", res.StatusCode)
+	}
+	// Cached like the feeds, and re-rendered when the section changes.
+	calls := r.callCount()
+	fetch(t, p.Handler(), "/sections/nation")
+	if r.callCount() != calls {
+		t.Error("a repeated page request read the store")
+	}
+	p.Invalidate("nation")
+	fetch(t, p.Handler(), "/sections/nation")
+	if r.callCount() != calls+1 {
+		t.Error("the page was not re-rendered after the section changed")
+	}
+	if !strings.Contains(fetch(t, p.Handler(), "/"), `href="https://news.example.com/sections/nation"`) {
+		t.Error("the index does not link the section page")
+	}
+}

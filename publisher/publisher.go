@@ -135,6 +135,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 	p.mux.HandleFunc("GET /{$}", p.serveIndex)
 	p.mux.HandleFunc("GET /feeds/{file}", p.serveFeed)
 	p.mux.HandleFunc("GET /opml", p.serveOPML)
+	p.mux.HandleFunc("GET /sections/{id}", p.serveSectionPage)
 	return p
 }
 
@@ -186,8 +187,7 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ext := file[:dot], file[dot+1:]
-	sec, ok := p.byID[id]
-	if !ok {
+	if _, ok := p.byID[id]; !ok {
 		http.Error(w, fmt.Sprintf("no section %q", id), http.StatusNotFound)
 		return
 	}
@@ -196,6 +196,18 @@ func (p *Publisher) serveFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("no feed format %q: want rss, atom or json", ext), http.StatusNotFound)
 		return
 	}
+	p.serveSection(w, r, id, f)
+}
+
+// serveSection serves section id rendered in format f, from the cache
+// unless the request filters it.
+func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id string, f *format) {
+	sec, ok := p.byID[id]
+	if !ok {
+		http.Error(w, fmt.Sprintf("no section %q", id), http.StatusNotFound)
+		return
+	}
+	ext := f.ext
 
 	if q, filtered, err := parseFeedQuery(r.URL.Query(), sec, p.sources); filtered {
 		if err != nil {
