@@ -2,7 +2,10 @@ package publisher
 
 import (
 	"encoding/xml"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 )
 
 // opmlDoc is an OPML 2.0 subscription list.
@@ -36,6 +39,19 @@ func (p *Publisher) serveOPML(w http.ResponseWriter, r *http.Request) {
 			XMLURL: p.baseURL + "/feeds/" + sec.ID + ".rss", HTMLURL: p.baseURL + "/",
 		})
 	}
+	// A feed per partner: every section's stories from that source.
+	for _, id := range sortedKeys(p.sources) {
+		src := p.sources[id]
+		name := xmlSafe(src.Name)
+		if name == "" {
+			name = id
+		}
+		doc.Outline = append(doc.Outline, opmlOutline{
+			Text: name, Title: name, Description: xmlSafe(src.Attribution), Type: "rss",
+			XMLURL:  p.baseURL + "/feeds/" + allFeedID + ".rss?source=" + url.QueryEscape(id),
+			HTMLURL: p.baseURL + "/sections/" + allFeedID + "?source=" + url.QueryEscape(id),
+		})
+	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		http.Error(w, "opml unavailable", http.StatusInternalServerError)
@@ -46,4 +62,8 @@ func (p *Publisher) serveOPML(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 	w.Write([]byte("\n"))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }
