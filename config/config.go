@@ -49,6 +49,10 @@ type Server struct {
 	// BaseURL is the public absolute URL the feeds are reached at
 	// (default "http://localhost:8080"); published links are built on it.
 	BaseURL string `yaml:"base_url"`
+	// WebSubHub is the URL of a WebSub hub (optional): feeds advertise it
+	// and the hub is told whenever a section changes, so subscribers get
+	// stories pushed instead of polling.
+	WebSubHub string `yaml:"websub_hub"`
 }
 
 // Storage configures the database.

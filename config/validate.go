@@ -46,6 +46,11 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	if msg := checkURL(c.Server.BaseURL); msg != "" {
 		v.errorf("server.base_url", "%s", msg)
 	}
+	if c.Server.WebSubHub != "" {
+		if msg := checkURL(c.Server.WebSubHub); msg != "" {
+			v.errorf("server.websub_hub", "%s", msg)
+		}
+	}
 	v.schedule("schedule", c.Schedule)
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		v.errorf("timezone", "unknown time zone %q: want an IANA name such as \"UTC\" or \"Asia/Bangkok\"", c.Timezone)

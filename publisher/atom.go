@@ -63,6 +63,9 @@ func renderAtom(f *feed) ([]byte, error) {
 		},
 		Entries: make([]*atomEntry, 0, len(f.Entries)),
 	}
+	if f.Hub != "" {
+		doc.Links = append(doc.Links, feeds.AtomLink{Href: f.Hub, Rel: "hub"})
+	}
 	for i := range f.Entries {
 		doc.Entries = append(doc.Entries, newAtomEntry(&f.Entries[i]))
 	}

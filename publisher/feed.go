@@ -30,6 +30,7 @@ type feed struct {
 	FeedsURL    string        // BaseURL + "/feeds/"; a feed is FeedsURL + id + "." + ext
 	Language    string        // shared by every entry, "" when unknown or mixed
 	MaxAge      time.Duration // how long clients may cache the feed
+	Hub         string        // WebSub hub URL, "" when none
 	Updated     time.Time
 	Entries     []entry
 }
@@ -89,6 +90,7 @@ func (p *Publisher) buildFeed(sec config.Section, stories []store.Story) *feed {
 		FeedsURL:    p.baseURL + "/feeds/",
 		Updated:     emptyFeedTime,
 		MaxAge:      p.maxAge[sec.ID],
+		Hub:         p.hub,
 		Entries:     make([]entry, 0, len(stories)),
 	}
 	if f.Title == "" {

@@ -57,6 +57,9 @@ func renderJSON(f *feed) ([]byte, error) {
 		},
 		Items: make([]*jsonItem, 0, len(f.Entries)),
 	}
+	if f.Hub != "" {
+		doc.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: f.Hub}}
+	}
 	for i := range f.Entries {
 		doc.Items = append(doc.Items, newJSONItem(&f.Entries[i]))
 	}

@@ -93,17 +93,22 @@ type Publisher struct {
 	indexErr error
 	mux      *http.ServeMux
 	log      *slog.Logger // nil: slog.Default()
+	// hub is the WebSub hub told of every change ("" for none).
+	hub       string
+	hubClient *http.Client
 }
 
 // New returns a Publisher of cfg's sections reading stories from r.
 // Links in the feeds are built on cfg.Server.BaseURL.
 func New(cfg *config.Config, r StoryReader) *Publisher {
 	p := &Publisher{
-		reader:  r,
-		baseURL: strings.TrimRight(cfg.Server.BaseURL, "/"),
-		byID:    make(map[string]config.Section, len(cfg.Sections)),
-		sources: make(map[string]config.Source, len(cfg.Sources)),
-		cache:   newCache(),
+		reader:    r,
+		baseURL:   strings.TrimRight(cfg.Server.BaseURL, "/"),
+		byID:      make(map[string]config.Section, len(cfg.Sections)),
+		sources:   make(map[string]config.Source, len(cfg.Sources)),
+		cache:     newCache(),
+		hub:       cfg.Server.WebSubHub,
+		hubClient: &http.Client{Timeout: hubTimeout},
 	}
 	sections := withAllFeed(cfg.Sections)
 	p.maxAge = sectionMaxAges(cfg, sections)
@@ -176,6 +181,7 @@ func (p *Publisher) Invalidate(sectionIDs ...string) {
 		drop[id] = true
 	}
 	p.cache.invalidate(drop)
+	p.notifyHub(sortedKeys(drop))
 }
 
 // serveFeed serves /feeds/{section}.{ext}.

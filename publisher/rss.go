@@ -23,8 +23,8 @@ type rssDoc struct {
 // items of type rssItem.
 type rssChannel struct {
 	feeds.RssFeed
-	Self  rssAtomLink
-	Items []*rssItem `xml:"item"`
+	Links []rssAtomLink // rel="self", and rel="hub" when a hub is set
+	Items []*rssItem    `xml:"item"`
 }
 
 // rssAtomLink is an <atom:link> inside RSS.
@@ -32,7 +32,7 @@ type rssAtomLink struct {
 	XMLName xml.Name `xml:"atom:link"`
 	Href    string   `xml:"href,attr"`
 	Rel     string   `xml:"rel,attr"`
-	Type    string   `xml:"type,attr"`
+	Type    string   `xml:"type,attr,omitempty"`
 }
 
 // rssItem is gorilla/feeds' RssItem with several categories, dc:creator
@@ -73,8 +73,11 @@ func renderRSS(f *feed) ([]byte, error) {
 			Generator:     generator,
 			Ttl:           int((f.MaxAge + time.Minute - 1) / time.Minute),
 		},
-		Self:  rssAtomLink{Href: f.selfURL("rss"), Rel: "self", Type: "application/rss+xml"},
+		Links: []rssAtomLink{{Href: f.selfURL("rss"), Rel: "self", Type: "application/rss+xml"}},
 		Items: make([]*rssItem, 0, len(f.Entries)),
+	}
+	if f.Hub != "" {
+		ch.Links = append(ch.Links, rssAtomLink{Href: f.Hub, Rel: "hub"})
 	}
 	for i := range f.Entries {
 		ch.Items = append(ch.Items, newRssItem(&f.Entries[i], f.Language))
