@@ -14,8 +14,9 @@ import (
 // still inside a section's published window.
 func (a *Aggregator) Prune(ctx context.Context) (store.PruneResult, error) {
 	r := store.Retention{
-		MaxAge:       time.Duration(a.cfg.Retention.MaxAge),
-		MaxPerSource: a.cfg.Retention.MaxPerSource,
+		MaxAge:        time.Duration(a.cfg.Retention.MaxAge),
+		MaxPerSource:  a.cfg.Retention.MaxPerSource,
+		MaxPerSection: a.cfg.Retention.MaxPerSection,
 	}
 	for _, sec := range a.cfg.Sections {
 		id := sec.ID

@@ -71,6 +71,10 @@ type Retention struct {
 	// MaxPerSource is how many stories of one source are kept
 	// (default 10000).
 	MaxPerSource int `yaml:"max_per_source"`
+	// MaxPerSection is how many stories one section keeps: a story beyond
+	// the newest MaxPerSection of every section it is in is pruned
+	// (default 5000).
+	MaxPerSection int `yaml:"max_per_section"`
 	// Schedule is when pruning runs (default "@hourly").
 	Schedule string `yaml:"schedule"`
 }

@@ -39,6 +39,7 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 	setDefault(&c.Fetch.PerHost, 2)
 	setDefault(&c.Retention.MaxAge, Duration(30*24*time.Hour))
 	setDefault(&c.Retention.MaxPerSource, 10000)
+	setDefault(&c.Retention.MaxPerSection, 5000)
 	setDefault(&c.Retention.Schedule, "@hourly")
 	setDefault(&c.Fetch.MaxInterval, Duration(6*time.Hour))
 	setDefault(&c.Fetch.MaxBody, defaultMaxBody)

@@ -103,7 +103,7 @@ func TestLoadShippedConfig(t *testing.T) {
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
 			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
 		Log:       Log{Format: "text", Level: "info"},
-		Retention: Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, Schedule: "@hourly"},
+		Retention: Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
 		Schedule:  "@every 10m",
 		Timezone:  "UTC",
 	}
@@ -141,7 +141,7 @@ func TestDefaults(t *testing.T) {
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
 			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
 		Log:       Log{Format: "text", Level: "info"},
-		Retention: Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, Schedule: "@hourly"},
+		Retention: Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
 		Schedule:  "@every 10m",
 		Timezone:  "UTC",
 		Sections:  []Section{{ID: "news", Limit: 50}},

@@ -73,6 +73,9 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	if c.Retention.MaxPerSource < 1 {
 		v.errorf("retention.max_per_source", "must be at least 1, got %d", c.Retention.MaxPerSource)
 	}
+	if c.Retention.MaxPerSection < 1 {
+		v.errorf("retention.max_per_section", "must be at least 1, got %d", c.Retention.MaxPerSection)
+	}
 	v.schedule("retention.schedule", c.Retention.Schedule)
 	if c.Fetch.Workers < 1 {
 		v.errorf("fetch.workers", "must be at least 1, got %d", c.Fetch.Workers)

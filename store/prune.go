@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -32,6 +33,9 @@ type Retention struct {
 	// MaxPerSource: a source's stories beyond its newest MaxPerSource (by
 	// published time) are pruned.
 	MaxPerSource int
+	// MaxPerSection: a story beyond the newest MaxPerSection of every
+	// section it is placed in is pruned.
+	MaxPerSection int
 	// Windows are the published section windows; their stories are never
 	// pruned, whatever their age.
 	Windows []Window
@@ -91,6 +95,13 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 			}
 			doomed = append(doomed, extra...)
 		}
+	}
+	if r.MaxPerSection > 0 {
+		over, err := s.overSectionCaps(db, r.MaxPerSection)
+		if err != nil {
+			return res, fmt.Errorf("store: prune: %w", err)
+		}
+		doomed = append(doomed, over...)
 	}
 	doomed = slices.DeleteFunc(slices.Compact(sortedIDs(doomed)), func(id int64) bool { return protected[id] })
 
@@ -161,3 +172,44 @@ func tombstoned(db *gorm.DB, sourceID string, keys []string) (map[string]bool, e
 
 // onConflictIgnore skips rows that would break a unique constraint.
 func onConflictIgnore() clause.OnConflict { return clause.OnConflict{DoNothing: true} }
+
+// overSectionCaps returns the stories that lie beyond the newest limit of
+// every section they are placed in.
+func (s *Store) overSectionCaps(db *gorm.DB, limit int) ([]int64, error) {
+	var sections []string
+	if err := db.Model(&StorySection{}).Distinct("section_id").Pluck("section_id", &sections).Error; err != nil {
+		return nil, err
+	}
+	beyond := map[int64]int{} // story -> sections it is beyond the cap of
+	for _, sec := range sections {
+		var ids []int64
+		err := db.Model(&StorySection{}).Where("section_id = ?", sec).
+			Order("published DESC").Order("story_id DESC").Offset(limit).Limit(1<<30).
+			Pluck("story_id", &ids).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			beyond[id]++
+		}
+	}
+	var out []int64
+	ids := slices.Collect(maps.Keys(beyond))
+	for chunk := range slices.Chunk(ids, keyChunk) {
+		var rows []struct {
+			StoryID int64
+			N       int
+		}
+		err := db.Model(&StorySection{}).Select("story_id, COUNT(*) AS n").
+			Where("story_id IN ?", chunk).Group("story_id").Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if beyond[r.StoryID] == r.N {
+				out = append(out, r.StoryID)
+			}
+		}
+	}
+	return out, nil
+}

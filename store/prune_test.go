@@ -84,3 +84,27 @@ func TestPruneNeverRemovesAPublishedStory(t *testing.T) {
 		t.Fatalf("re-sent after prune: %+v", res)
 	}
 }
+
+func TestSectionCapPrunesOnlyStoriesBeyondItEverywhere(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	var batch []Story
+	for i := range 6 {
+		batch = append(batch, story(fmt.Sprint("p", i), i, "politics"))
+	}
+	both := story("both", -1, "politics", "nation") // oldest in politics, newest in nation
+	batch = append(batch, both)
+	mustSave(t, s, "nation", batch, t0)
+	res, err := s.Prune(ctx, t0, Retention{MaxPerSection: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// p0..p2 lie beyond politics' newest 3; "both" does too, but nation
+	// holds only it, so it stays.
+	if res.Stories != 3 {
+		t.Fatalf("pruned %d, want 3", res.Stories)
+	}
+	if got := keys(published(t, s, "politics")); fmt.Sprint(got) != "[p5 p4 p3 both]" {
+		t.Errorf("politics = %v", got)
+	}
+}
