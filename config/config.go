@@ -24,6 +24,9 @@ type Config struct {
 	Fetch Fetch `yaml:"fetch"`
 	// Log configures the daemon's structured logs.
 	Log Log `yaml:"log"`
+	// Duplicates configures how one story arriving through several
+	// partners is recognised.
+	Duplicates Duplicates `yaml:"duplicates"`
 	// Retention bounds how long stories are kept.
 	Retention Retention `yaml:"retention"`
 	// Schedule is the default poll schedule of every source, as parsed by
@@ -59,6 +62,13 @@ type Server struct {
 type Storage struct {
 	// Path is the SQLite database file (default "wirefeed.db").
 	Path string `yaml:"path"`
+}
+
+// Duplicates configures cross-partner duplicate detection.
+type Duplicates struct {
+	// Window is how far apart two partners' copies of a story may arrive
+	// and still be published as one story (default 72h).
+	Window Duration `yaml:"window"`
 }
 
 // Retention bounds the store: stories older than MaxAge, and each source's

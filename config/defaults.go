@@ -37,6 +37,7 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 	}
 	setDefault(&c.Fetch.Workers, defaultWorkers)
 	setDefault(&c.Fetch.PerHost, 2)
+	setDefault(&c.Duplicates.Window, Duration(72*time.Hour))
 	setDefault(&c.Retention.MaxAge, Duration(30*24*time.Hour))
 	setDefault(&c.Retention.MaxPerSource, 10000)
 	setDefault(&c.Retention.MaxPerSection, 5000)

@@ -102,10 +102,11 @@ func TestLoadShippedConfig(t *testing.T) {
 		Storage: Storage{Path: "wirefeed.db"},
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
 			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
-		Log:       Log{Format: "text", Level: "info"},
-		Retention: Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
-		Schedule:  "@every 10m",
-		Timezone:  "UTC",
+		Log:        Log{Format: "text", Level: "info"},
+		Duplicates: Duplicates{Window: Duration(72 * time.Hour)},
+		Retention:  Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
+		Schedule:   "@every 10m",
+		Timezone:   "UTC",
 	}
 	if c.Server != want.Server || c.Storage != want.Storage || c.Fetch != want.Fetch ||
 		c.Schedule != want.Schedule || c.Timezone != want.Timezone {
@@ -140,11 +141,12 @@ func TestDefaults(t *testing.T) {
 		Storage: Storage{Path: "wirefeed.db"},
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
 			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
-		Log:       Log{Format: "text", Level: "info"},
-		Retention: Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
-		Schedule:  "@every 10m",
-		Timezone:  "UTC",
-		Sections:  []Section{{ID: "news", Limit: 50}},
+		Log:        Log{Format: "text", Level: "info"},
+		Duplicates: Duplicates{Window: Duration(72 * time.Hour)},
+		Retention:  Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
+		Schedule:   "@every 10m",
+		Timezone:   "UTC",
+		Sections:   []Section{{ID: "news", Limit: 50}},
 		Sources: []Source{{
 			ID: "wire", Name: "wire", Attribution: "Provided by wire",
 			URL: "https://example.com/feed.xml", Priority: 100, Site: "example.com",

@@ -67,6 +67,9 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	if c.Fetch.MaxInterval < Duration(time.Minute) {
 		v.errorf("fetch.max_interval", "must be at least 1m, got %s", c.Fetch.MaxInterval)
 	}
+	if c.Duplicates.Window < Duration(time.Minute) {
+		v.errorf("duplicates.window", "must be at least 1m, got %s", c.Duplicates.Window)
+	}
 	if c.Retention.MaxAge < Duration(time.Hour) {
 		v.errorf("retention.max_age", "must be at least 1h, got %s", c.Retention.MaxAge)
 	}

@@ -11,8 +11,9 @@ import (
 	"wirefeed/dedupe"
 )
 
-// DuplicateWindow is how far apart in first-seen time two partners' copies
-// of a story may arrive and still be recognised as one story.
+// DuplicateWindow is the default of how far apart in first-seen time two
+// partners' copies of a story may arrive and still be recognised as one
+// story; see SetDuplicateWindow.
 const DuplicateWindow = 72 * time.Hour
 
 // defaultPriority is the priority of a source that has none.
@@ -84,7 +85,7 @@ func leadText(st *Story) string {
 // canonical link (an index lookup), then by near-duplicate signature (the
 // in-memory band index of recent stories). Nothing scans the store.
 func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands [][]uint64, now time.Time) (map[*Story]match, error) {
-	since := now.Add(-DuplicateWindow)
+	since := now.Add(-s.duplicateWindow())
 	var links []string
 	// A link several of the batch's stories share (a section page) is not
 	// any one story's identity.
@@ -115,7 +116,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 	}
 	// Near duplicates come from the in-memory index of recent signatures,
 	// brought up to date with whatever any writer stored since.
-	if err := s.recent.sync(tx, now); err != nil {
+	if err := s.recent.sync(tx, now, s.duplicateWindow()); err != nil {
 		return nil, err
 	}
 	similar := map[*Story]int64{}
@@ -244,4 +245,18 @@ func hostedBy(link, site string) bool {
 	host := strings.ToLower(u.Hostname())
 	site = strings.ToLower(strings.TrimPrefix(site, "www."))
 	return host == site || strings.HasSuffix(host, "."+site)
+}
+
+// SetDuplicateWindow sets how far apart two partners' copies of a story may
+// arrive and still be one story (DuplicateWindow when not set or not
+// positive). It is safe to call while the store is in use.
+func (s *Store) SetDuplicateWindow(d time.Duration) {
+	s.window.Store(int64(d))
+}
+
+func (s *Store) duplicateWindow() time.Duration {
+	if d := time.Duration(s.window.Load()); d > 0 {
+		return d
+	}
+	return DuplicateWindow
 }

@@ -193,3 +193,15 @@ func TestSharedLinkIsNoIdentity(t *testing.T) {
 		t.Fatalf("stored %d, want 3", n)
 	}
 }
+
+func TestDuplicateWindowIsConfigurable(t *testing.T) {
+	s := openPartners(t, 100)
+	s.SetDuplicateWindow(time.Hour)
+	mustSave(t, s, "nation", []Story{nationCopy}, t0)
+	jiji := jijiCopy
+	jiji.CanonicalURL = tradeLink
+	mustSave(t, s, "jiji", []Story{jiji}, t0.Add(2*time.Hour))
+	if all := published(t, s, ""); len(all) != 2 {
+		t.Fatalf("%d published, want 2: the copies arrived outside a 1h window", len(all))
+	}
+}

@@ -42,10 +42,10 @@ type recentStory struct {
 }
 
 // sync loads stories stored since the last sync and evicts old ones.
-func (r *recentIndex) sync(tx *gorm.DB, now time.Time) error {
+func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	since := now.Add(-DuplicateWindow)
+	since := now.Add(-window)
 	if !r.loaded {
 		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
 	}

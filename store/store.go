@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -23,6 +24,8 @@ type Store struct {
 	// recent indexes the signatures of the stories first seen inside
 	// DuplicateWindow, for near-duplicate lookups.
 	recent recentIndex
+	// window is the duplicate window in nanoseconds (0: DuplicateWindow).
+	window atomic.Int64
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path in WAL

@@ -69,6 +69,7 @@ func (a *app) build(ctx context.Context, cfg *config.Config) (*generation, error
 	if err := a.store.SyncSources(ctx, sources); err != nil {
 		return nil, err
 	}
+	a.store.SetDuplicateWindow(time.Duration(cfg.Duplicates.Window))
 	pub := publisher.New(cfg, a.store)
 	agg := aggregator.New(cfg, a.store, aggregator.Options{
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
