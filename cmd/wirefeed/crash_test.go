@@ -189,3 +189,78 @@ sources: [{id: wire, url: %q, sections: [politics]}]
 		t.Error("no fetch ever completed: the test proved nothing")
 	}
 }
+
+// TestTwoProcessesOneFile runs two daemons as separate processes ingesting
+// the same partner into one SQLite file at once, then checks that no story
+// was stored twice.
+func TestTwoProcessesOneFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs processes; skipped with -short")
+	}
+	feed := &windowFeed{}
+	srv := httptest.NewServer(feed)
+	defer srv.Close()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "shared.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`storage: {path: %q}
+fetch: {timeout: 10s}
+sections: [{id: politics, title: Politics}]
+sources: [{id: wire, url: %q, sections: [politics]}]
+`, dbPath, srv.URL)), 0o644)
+	// Create the schema first, so the two do not race to migrate it.
+	st, err := store.OpenSQLite(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	var procs []*exec.Cmd
+	var wg sync.WaitGroup
+	for range 2 {
+		cmd := exec.Command(os.Args[0])
+		cmd.Env = append(os.Environ(), crashChildEnv+"="+cfgPath)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		procs = append(procs, cmd)
+		wg.Go(func() {
+			lines := bufio.NewScanner(out)
+			for n := 0; n < 6 && lines.Scan(); {
+				if strings.HasPrefix(lines.Text(), "stored") {
+					n++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, cmd := range procs {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+
+	st, err = store.OpenSQLite(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.IntegrityCheck(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	stories, _ := st.SectionStories(context.Background(), "", 100000)
+	seen := map[string]bool{}
+	for _, s := range stories {
+		if seen[s.GUID] {
+			t.Errorf("%s stored twice", s.GUID)
+		}
+		seen[s.GUID] = true
+	}
+	if len(stories) == 0 {
+		t.Fatal("nothing stored")
+	}
+	t.Logf("2 processes, %d responses served, %d stories stored once each", len(feed.responses), len(stories))
+}
