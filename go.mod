@@ -3,6 +3,7 @@ module wirefeed
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.2.0
 	github.com/glebarez/sqlite v1.11.0
 	github.com/gorilla/feeds v1.2.0
 	github.com/microcosm-cc/bluemonday v1.0.27

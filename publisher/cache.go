@@ -17,6 +17,7 @@ import (
 type rendering struct {
 	plain    representation
 	gzip     *representation // nil when gzip does not make the body smaller
+	brotli   *representation // likewise for br
 	modified time.Time       // newest story update, the Last-Modified time; zero: none
 
 	contentType  []string
@@ -41,6 +42,10 @@ func newRendering(body []byte, modified time.Time, contentType, cacheControl str
 	if gz := gzipped(body); gz != nil {
 		rep := newRepresentation(gz, []string{"gzip"})
 		r.gzip = &rep
+	}
+	if br := brotlied(body); br != nil {
+		rep := newRepresentation(br, []string{"br"})
+		r.brotli = &rep
 	}
 	return r
 }

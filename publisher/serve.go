@@ -24,11 +24,9 @@ var (
 func serve(w http.ResponseWriter, r *http.Request, res *rendering) {
 	rep := &res.plain
 	h := w.Header()
-	if res.gzip != nil {
+	if res.gzip != nil || res.brotli != nil {
 		h["Vary"] = varyAcceptEncoding
-		if acceptsGzip(r.Header["Accept-Encoding"]) {
-			rep = res.gzip
-		}
+		rep = res.choose(r.Header["Accept-Encoding"])
 	}
 	h["Etag"] = rep.etagHeader
 	h["Cache-Control"] = res.cacheControl
@@ -137,4 +135,26 @@ func trimListSpace(v string) string {
 		v = v[1:]
 	}
 	return v
+}
+
+// choose picks the representation Accept-Encoding values prefer: br, then
+// gzip, at equal q-values (br is smaller), else the plain body.
+func (res *rendering) choose(accept []string) *representation {
+	if len(accept) == 0 {
+		return &res.plain
+	}
+	br, gz := -1, -1
+	if res.brotli != nil {
+		br = acceptance(accept, "br")
+	}
+	if res.gzip != nil {
+		gz = acceptance(accept, "gzip")
+	}
+	switch {
+	case br > 0 && br >= gz:
+		return res.brotli
+	case gz > 0:
+		return res.gzip
+	}
+	return &res.plain
 }

@@ -1,6 +1,10 @@
 package publisher
 
 import (
+	"strings"
+
+	"github.com/andybalholm/brotli"
+
 	"bytes"
 	"compress/gzip"
 	"io"
@@ -30,7 +34,7 @@ func TestGzip(t *testing.T) {
 	for _, path := range []string{"/feeds/headlines.rss", "/feeds/nation.atom", "/feeds/nation.json", "/"} {
 		plainRes := get(t, h, "GET", path)
 		plain := body(t, plainRes)
-		res := get(t, h, "GET", path, "Accept-Encoding", "gzip, deflate, br")
+		res := get(t, h, "GET", path, "Accept-Encoding", "gzip, deflate")
 		gz := body(t, res)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
 			t.Fatalf("%s: status %d, Content-Encoding %q", path, res.StatusCode, res.Header.Get("Content-Encoding"))
@@ -217,3 +221,33 @@ type discardWriter struct {
 func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *discardWriter) WriteHeader(status int)      { w.status = status }
+
+func TestBrotliPreferredWhenAccepted(t *testing.T) {
+	p := New(testConfig(), staticReader(benchStories(50)))
+	h := p.Handler()
+	plain := body(t, get(t, h, "GET", "/feeds/nation.atom"))
+	gzRes := get(t, h, "GET", "/feeds/nation.atom", "Accept-Encoding", "gzip")
+	res := get(t, h, "GET", "/feeds/nation.atom", "Accept-Encoding", "gzip, deflate, br")
+	br := body(t, res)
+	if res.Header.Get("Content-Encoding") != "br" || res.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("Content-Encoding %q, Vary %q", res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+	}
+	out, err := io.ReadAll(brotli.NewReader(strings.NewReader(br)))
+	if err != nil || string(out) != plain {
+		t.Fatalf("br body does not decode to the plain one: %v", err)
+	}
+	if len(br) >= len(body(t, gzRes)) {
+		t.Errorf("br %d bytes is not smaller than gzip", len(br))
+	}
+	if tag := res.Header.Get("ETag"); tag == gzRes.Header.Get("ETag") || tag == "" {
+		t.Errorf("br ETag %s must differ from gzip's", tag)
+	}
+	// br refused with q=0: gzip.
+	if res := get(t, h, "GET", "/feeds/nation.atom", "Accept-Encoding", "br;q=0, gzip"); res.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("br;q=0 got %q", res.Header.Get("Content-Encoding"))
+	}
+	// A 304 for the br representation's own ETag.
+	if res := get(t, h, "GET", "/feeds/nation.atom", "Accept-Encoding", "br", "If-None-Match", res.Header.Get("ETag")); res.StatusCode != 304 {
+		t.Errorf("conditional br request: %d", res.StatusCode)
+	}
+}
