@@ -284,11 +284,7 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected arguments %q", args)
 	}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg, e.log)
+	a, cfg, err := e.openApp(ctx)
 	if err != nil {
 		return err
 	}
@@ -300,11 +296,7 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 }
 
 func runFetch(ctx context.Context, e *env, ids []string) error {
-	cfg, err := e.loadConfig()
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg, e.log)
+	a, cfg, err := e.openApp(ctx)
 	if err != nil {
 		return err
 	}
@@ -337,4 +329,17 @@ func runFetch(ctx context.Context, e *env, ids []string) error {
 		return fmt.Errorf("%d of %d sources failed", failed, max(len(ids), len(cfg.Sources)))
 	}
 	return nil
+}
+
+// openApp loads the config the flags name and opens the app on it.
+func (e *env) openApp(ctx context.Context) (*app, *config.Config, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := openApp(ctx, cfg, e.log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, cfg, nil
 }

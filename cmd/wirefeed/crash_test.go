@@ -92,17 +92,7 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills processes; skipped with -short")
 	}
-	feed := &windowFeed{}
-	srv := httptest.NewServer(feed)
-	defer srv.Close()
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "crash.db")
-	cfgPath := filepath.Join(dir, "config.yaml")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`storage: {path: %q}
-fetch: {timeout: 10s}
-sections: [{id: politics, title: Politics}]
-sources: [{id: wire, url: %q, sections: [politics]}]
-`, dbPath, srv.URL)), 0o644)
+	feed, dbPath, cfgPath := windowFeedDaemon(t)
 
 	const rounds = 20
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -197,17 +187,7 @@ func TestTwoProcessesOneFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs processes; skipped with -short")
 	}
-	feed := &windowFeed{}
-	srv := httptest.NewServer(feed)
-	defer srv.Close()
-	dir := t.TempDir()
-	dbPath := filepath.Join(dir, "shared.db")
-	cfgPath := filepath.Join(dir, "config.yaml")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`storage: {path: %q}
-fetch: {timeout: 10s}
-sections: [{id: politics, title: Politics}]
-sources: [{id: wire, url: %q, sections: [politics]}]
-`, dbPath, srv.URL)), 0o644)
+	feed, dbPath, cfgPath := windowFeedDaemon(t)
 	// Create the schema first, so the two do not race to migrate it.
 	st, err := store.OpenSQLite(dbPath)
 	if err != nil {
@@ -263,4 +243,25 @@ sources: [{id: wire, url: %q, sections: [politics]}]
 		t.Fatal("nothing stored")
 	}
 	t.Logf("2 processes, %d responses served, %d stories stored once each", len(feed.responses), len(stories))
+}
+
+// windowFeedDaemon serves a windowFeed and writes a config pulling it into
+// a fresh database; it returns the feed and the database and config paths.
+func windowFeedDaemon(t *testing.T) (*windowFeed, string, string) {
+	t.Helper()
+	feed := &windowFeed{}
+	srv := httptest.NewServer(feed)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "wirefeed.db")
+	cfgPath := filepath.Join(dir, "config.yaml")
+	err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`storage: {path: %q}
+fetch: {timeout: 10s}
+sections: [{id: politics, title: Politics}]
+sources: [{id: wire, url: %q, sections: [politics]}]
+`, dbPath, srv.URL)), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return feed, dbPath, cfgPath
 }
