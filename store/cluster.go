@@ -39,14 +39,6 @@ func (c clusterCandidate) feedID() string {
 	return c.PublicID
 }
 
-// primaryID is the id of the published copy of the candidate's story.
-func (c clusterCandidate) primaryID() int64 {
-	if c.DuplicateOf != 0 {
-		return c.DuplicateOf
-	}
-	return c.ID
-}
-
 // match says what a new story is: a copy of the published story primary
 // (which it may replace), or nothing known.
 type match struct {
