@@ -17,6 +17,7 @@ type atomFeed struct {
 	Lang      string `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	Generator string `xml:"generator"`
 	Links     []feeds.AtomLink
+	Archive   *fhArchive
 	Entries   []*atomEntry `xml:"entry"`
 }
 
@@ -65,6 +66,12 @@ func renderAtom(f *feed) ([]byte, error) {
 	}
 	if f.Hub != "" {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: f.Hub, Rel: "hub"})
+	}
+	for _, l := range f.Archive {
+		doc.Links = append(doc.Links, feeds.AtomLink{Href: f.FeedsURL + l.Name + ".atom", Rel: l.Rel, Type: "application/atom+xml"})
+	}
+	if f.Complete {
+		doc.Archive = &fhArchive{}
 	}
 	for i := range f.Entries {
 		doc.Entries = append(doc.Entries, newAtomEntry(&f.Entries[i]))

@@ -31,13 +31,30 @@ type feed struct {
 	Language    string        // shared by every entry, "" when unknown or mixed
 	MaxAge      time.Duration // how long clients may cache the feed
 	Hub         string        // WebSub hub URL, "" when none
-	Updated     time.Time
-	Entries     []entry
+	// Page names the document when it is not the section's feed itself,
+	// e.g. "politics/archive/3" (RFC 5005 archive pages).
+	Page string
+	// Archive holds the RFC 5005 links (prev-archive, next-archive,
+	// current) and Complete marks a finished archive page (fh:archive).
+	Archive  []archiveLink
+	Complete bool
+	Updated  time.Time
+	Entries  []entry
 }
 
 // selfURL is the address of the feed in the format with extension ext.
 func (f *feed) selfURL(ext string) string {
+	if f.Page != "" {
+		return f.FeedsURL + f.Page + "." + ext
+	}
 	return f.FeedsURL + f.SectionID + "." + ext
+}
+
+// archiveLink is an RFC 5005 link; Name is the document's path under
+// /feeds/ without the extension, which each format adds.
+type archiveLink struct {
+	Rel  string
+	Name string
 }
 
 // entry is one story as every format publishes it.

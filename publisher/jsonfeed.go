@@ -60,6 +60,11 @@ func renderJSON(f *feed) ([]byte, error) {
 	if f.Hub != "" {
 		doc.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: f.Hub}}
 	}
+	for _, l := range f.Archive {
+		if l.Rel == "prev-archive" { // JSON Feed's next_url leads to older items
+			doc.NextUrl = f.FeedsURL + l.Name + ".json"
+		}
+	}
 	for i := range f.Entries {
 		doc.Items = append(doc.Items, newJSONItem(&f.Entries[i]))
 	}

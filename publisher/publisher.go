@@ -141,6 +141,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 	p.mux.HandleFunc("GET /feeds/{file}", p.serveFeed)
 	p.mux.HandleFunc("GET /opml", p.serveOPML)
 	p.mux.HandleFunc("GET /sections/{id}", p.serveSectionPage)
+	p.mux.HandleFunc("GET /feeds/{section}/archive/{page}", p.serveArchive)
 	return p
 }
 
@@ -267,6 +268,10 @@ func (p *Publisher) render(ctx context.Context, sec config.Section, f *format) (
 		stories = stories[:limit]
 	}
 	fd := p.buildFeed(sec, stories)
+	if _, ok := p.reader.(ArchiveReader); ok {
+		// The page new stories go to; it links on to the older pages.
+		fd.Archive = []archiveLink{{Rel: "prev-archive", Name: archiveName(sec.ID, "current")}}
+	}
 	body, err := f.render(fd)
 	if err != nil {
 		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)

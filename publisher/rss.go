@@ -23,8 +23,9 @@ type rssDoc struct {
 // items of type rssItem.
 type rssChannel struct {
 	feeds.RssFeed
-	Links []rssAtomLink // rel="self", and rel="hub" when a hub is set
-	Items []*rssItem    `xml:"item"`
+	Links   []rssAtomLink // rel="self", "hub", and RFC 5005's archive links
+	Archive *fhArchive
+	Items   []*rssItem `xml:"item"`
 }
 
 // rssAtomLink is an <atom:link> inside RSS.
@@ -78,6 +79,12 @@ func renderRSS(f *feed) ([]byte, error) {
 	}
 	if f.Hub != "" {
 		ch.Links = append(ch.Links, rssAtomLink{Href: f.Hub, Rel: "hub"})
+	}
+	for _, l := range f.Archive {
+		ch.Links = append(ch.Links, rssAtomLink{Href: f.FeedsURL + l.Name + ".rss", Rel: l.Rel, Type: "application/rss+xml"})
+	}
+	if f.Complete {
+		ch.Archive = &fhArchive{}
 	}
 	for i := range f.Entries {
 		ch.Items = append(ch.Items, newRssItem(&f.Entries[i], f.Language))
@@ -151,4 +158,9 @@ func newRssItem(e *entry, channelLanguage string) *rssItem {
 // rssTime formats t as RFC 1123 with a numeric zone, in UTC.
 func rssTime(t time.Time) string {
 	return t.UTC().Format(time.RFC1123Z)
+}
+
+// fhArchive is RFC 5005's <fh:archive/>, marking a complete archive page.
+type fhArchive struct {
+	XMLName xml.Name `xml:"http://purl.org/syndication/history/1.0 archive"`
 }

@@ -108,3 +108,33 @@ func TestSectionCapPrunesOnlyStoriesBeyondItEverywhere(t *testing.T) {
 		t.Errorf("politics = %v", got)
 	}
 }
+
+func TestArchivePages(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	var batch []Story
+	for i := range 250 {
+		batch = append(batch, story(fmt.Sprintf("a%03d", i), i, "politics"))
+	}
+	mustSave(t, s, "nation", batch, t0)
+	cur, err := s.CurrentArchivePage(ctx)
+	if err != nil || cur != 2 {
+		t.Fatalf("current page = %d, %v; want 2", cur, err)
+	}
+	total := 0
+	for n := 0; n <= cur; n++ {
+		page, err := s.ArchivePage(ctx, "politics", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, st := range page {
+			if (st.ID-1)/ArchivePageSize != int64(n) || (i > 0 && st.ID > page[i-1].ID) {
+				t.Fatalf("page %d holds story %d out of place", n, st.ID)
+			}
+		}
+		total += len(page)
+	}
+	if all, _ := s.ArchivePage(ctx, "", 0); total != 250 || len(all) != 100 {
+		t.Fatalf("pages hold %d stories (want 250); all-sections page 0 holds %d", total, len(all))
+	}
+}
