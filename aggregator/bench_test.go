@@ -1,6 +1,8 @@
 package aggregator
 
 import (
+	"wirefeed/internal/wiretext"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -38,7 +40,7 @@ func writeBenchFeed(w *bytes.Buffer, n int) {
 	for i := range benchItems {
 		id := strconv.Itoa(n) + "-" + strconv.Itoa(i)
 		seed := uint64(n)*benchItems + uint64(i)
-		text := func(part uint64, words int) string { return benchText(seed<<3|part, words) }
+		text := func(part uint64, words int) string { return wiretext.Words(seed<<3|part, words) }
 		fmt.Fprintf(w, `<item><title>%s</title>
 <link>https://wire.example/news/%s</link><guid isPermaLink="false">wire-%s</guid>
 <pubDate>%s</pubDate><dc:creator>Staff reporter %d</dc:creator><category>%s</category>
@@ -52,26 +54,6 @@ func writeBenchFeed(w *bytes.Buffer, n int) {
 			text(1, 36), text(1, 30), text(2, 40), text(3, 40), text(4, 30))
 	}
 	w.WriteString("</channel></rss>\n")
-}
-
-// benchSyllables make up the words of generated wire copy: three of them
-// give 27,000 words, so unrelated generated stories share words about as
-// often as real ones and near-duplicate detection sees realistic text.
-var benchSyllables = strings.Fields("ba ko ri sa ta mi no ha ke ru yo chi po an en la mo su thi wa na ge de pu ni to ma se ka lu")
-
-// benchText returns words of generated copy, different for every seed.
-func benchText(seed uint64, words int) string {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	var b strings.Builder
-	for i := range words {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		for range 3 {
-			b.WriteString(benchSyllables[r.IntN(len(benchSyllables))])
-		}
-	}
-	return b.String()
 }
 
 // cpuTime returns the process's user+system CPU time so far.
@@ -124,15 +106,7 @@ func BenchmarkIngest(b *testing.B) {
 			w.Write(buf.Bytes())
 		}))
 		defer srv.Close()
-		st, err := store.OpenSQLite(filepath.Join(b.TempDir(), "bench.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer st.Close()
-		cfg := &config.Config{
-			Server: config.Server{BaseURL: "https://news.example.com"},
-			Fetch:  config.Fetch{Timeout: config.Duration(30 * time.Second), Workers: 2},
-		}
+		st, cfg := benchStore(b)
 		src := config.Source{ID: "wire", URL: srv.URL, Categories: map[string]config.StringList{
 			"Politics": {"politics"}, "Economy": {"economy"}, "Sports": {"sports"},
 		}, Fallback: "other"}
@@ -173,7 +147,7 @@ func writeRepollFeed(w *bytes.Buffer, feed, gen, extra int) {
 		rng := rand.New(rand.NewPCG(seed, uint64(feed)))
 		// Drawn from benchText's large vocabulary: with a small one every
 		// generated story would look like a copy of every other.
-		sentence := func(n int) string { return benchText(rng.Uint64(), n) }
+		sentence := func(n int) string { return wiretext.Words(rng.Uint64(), n) }
 		fmt.Fprintf(w, `<item><title>%s</title><link>https://wire.example/%d/%s</link><guid isPermaLink="false">wire-%d-%s</guid>
 <pubDate>%s</pubDate><dc:creator>Staff reporter</dc:creator><category>Politics</category>
 <description><![CDATA[<p>%s.</p>]]></description>
@@ -264,15 +238,7 @@ func BenchmarkRepoll(b *testing.B) {
 			partner := newRepollPartner(mode.ignoreValidators)
 			srv := httptest.NewServer(partner)
 			defer srv.Close()
-			st, err := store.OpenSQLite(filepath.Join(b.TempDir(), "bench.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			cfg := &config.Config{
-				Server: config.Server{BaseURL: "https://news.example.com"},
-				Fetch:  config.Fetch{Timeout: config.Duration(30 * time.Second), Workers: 2},
-			}
+			st, cfg := benchStore(b)
 			var rows []store.Source
 			for i := range repollFeeds {
 				src := config.Source{ID: fmt.Sprintf("f%04d", i), URL: srv.URL + "/feed/" + strconv.Itoa(i), Fallback: "other"}
@@ -316,5 +282,20 @@ func BenchmarkRepoll(b *testing.B) {
 			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*repollFeeds), "cpu-µs/feed")
 			b.ReportMetric(float64(mallocs)/float64(b.N*repollFeeds), "allocs/feed")
 		})
+	}
+}
+
+// benchStore opens an empty store for a benchmark and a config with two
+// workers and no sources.
+func benchStore(b *testing.B) (*store.Store, *config.Config) {
+	b.Helper()
+	st, err := store.OpenSQLite(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st, &config.Config{
+		Server: config.Server{BaseURL: "https://news.example.com"},
+		Fetch:  config.Fetch{Timeout: config.Duration(30 * time.Second), Workers: 2},
 	}
 }

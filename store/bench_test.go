@@ -1,34 +1,14 @@
 package store
 
 import (
+	"wirefeed/internal/wiretext"
+
 	"context"
-	"math/rand/v2"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
-
-// benchSyllables make up the words of generated wire copy: three of them
-// give 27,000 words, a vocabulary about the size of a year of news, so
-// unrelated generated stories share words about as often as real ones.
-var benchSyllables = strings.Fields("ba ko ri sa ta mi no ha ke ru yo chi po an en la mo su thi wa na ge de pu ni to ma se ka lu")
-
-// benchText returns words of generated copy, different for every seed.
-func benchText(seed uint64, words int) string {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	var b strings.Builder
-	for i := range words {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		for range 3 {
-			b.WriteString(benchSyllables[r.IntN(len(benchSyllables))])
-		}
-	}
-	return b.String()
-}
 
 // benchStories returns 50 new stories of realistic size (about 1.5 KB of
 // HTML content each) for fetch number n, each with its own text.
@@ -37,11 +17,11 @@ func benchStories(n int) []Story {
 	for i := range out {
 		id := strconv.Itoa(n) + "-" + strconv.Itoa(i)
 		seed := uint64(n*50 + i)
-		body := "<p>" + benchText(seed, 220) + ".</p>"
+		body := "<p>" + wiretext.Words(seed, 220) + ".</p>"
 		out[i] = Story{
 			Key: "g:wire-" + id, PublicID: "tag:news.example.com,2026:wire/" + id,
 			GUID: "wire-" + id, Link: "https://wire.example/news/" + id,
-			Title: benchText(seed+1<<32, 9), Summary: body[:300], Content: body,
+			Title: wiretext.Words(seed+1<<32, 9), Summary: body[:300], Content: body,
 			Authors: []Person{{Name: "Staff reporter"}}, Categories: []string{"Politics"},
 			Published:   t0.Add(time.Duration(n*50+i) * time.Minute),
 			ContentHash: "hash-" + id, Sections: []string{"politics", "nation"},
