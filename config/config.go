@@ -29,6 +29,8 @@ type Config struct {
 	Duplicates Duplicates `yaml:"duplicates"`
 	// Retention bounds how long stories are kept.
 	Retention Retention `yaml:"retention"`
+	// Admin configures the admin API.
+	Admin Admin `yaml:"admin"`
 	// Schedule is the default poll schedule of every source, as parsed by
 	// cron.ParseStandard: a 5-field cron expression or a descriptor such as
 	// "@every 10m" or "@hourly" (default "@every 10m").
@@ -57,6 +59,23 @@ type Server struct {
 	// stories pushed instead of polling.
 	WebSubHub string `yaml:"websub_hub"`
 }
+
+// Admin configures the admin API, through which sources and sections are
+// managed while the daemon runs. It is off unless a token is set.
+type Admin struct {
+	// Token is the secret an admin client sends as "Authorization: Bearer
+	// TOKEN"; at least 16 characters. The environment variable
+	// WIREFEED_ADMIN_TOKEN, when set, overrides it, so the secret need not be
+	// written in the file. Empty: the admin API is off.
+	Token string `yaml:"token"`
+	// Listen is a separate address for the admin API, such as
+	// "127.0.0.1:8081", so it can be kept off the public interface. Empty:
+	// it is served under /admin/ on server.listen.
+	Listen string `yaml:"listen"`
+}
+
+// Enabled reports whether the admin API is on.
+func (a Admin) Enabled() bool { return a.Token != "" }
 
 // Storage configures the database.
 type Storage struct {
@@ -183,6 +202,9 @@ type Source struct {
 	// Timezone is the IANA zone of item dates written without one, such as
 	// "2026/11/28 09:30" (default "UTC").
 	Timezone string `yaml:"timezone"`
+	// Paused stops scheduled fetches of the source; its stories stay
+	// published, and a fetch asked for by name still runs.
+	Paused bool `yaml:"paused"`
 
 	// loc is Timezone parsed by Parse; see Location.
 	loc *time.Location

@@ -37,6 +37,9 @@ type validator struct {
 
 // validate checks c and returns every problem found. lines gives the line of
 // each key path that was in the file (see decoder); it may be empty.
+// minAdminToken is the shortest admin token accepted.
+const minAdminToken = 16
+
 func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	v := &validator{file: file, lines: lines}
 
@@ -95,6 +98,17 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.Log.Level) {
 		v.errorf("log.level", "unknown level %q: want debug, info, warn or error", c.Log.Level)
+	}
+
+	if c.Admin.Token != "" && len(c.Admin.Token) < minAdminToken {
+		v.errorf("admin.token", "too short to be a secret: want at least %d characters, got %d", minAdminToken, len(c.Admin.Token))
+	}
+	if c.Admin.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+			v.errorf("admin.listen", "invalid address %q: want host:port or :port", c.Admin.Listen)
+		} else if c.Admin.Listen == c.Server.Listen {
+			v.errorf("admin.listen", "is server.listen too; leave it out to serve the admin API there under /admin/")
+		}
 	}
 
 	sections := v.sections(c.Sections)

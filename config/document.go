@@ -1,0 +1,485 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Document is a config file held as a YAML node tree, for programs that
+// change it: the admin API and "wirefeed import". Edits keep the comments,
+// key order and quoting of everything they do not touch; Bytes writes the
+// file back with its blank lines.
+//
+// A Document is not safe for concurrent use.
+type Document struct {
+	path string
+	orig []byte
+	doc  *yaml.Node // the document node; Content[0] is the root mapping
+}
+
+// Fields is one section or source as a set of config keys and values, as
+// decoded from JSON: strings, float64 or json.Number, bools, []any and
+// map[string]any. A nil value removes the key.
+type Fields map[string]any
+
+// ErrNoSuchEntry is returned when an edit names a section or source the
+// document does not hold.
+var ErrNoSuchEntry = errors.New("no such entry")
+
+// ErrDuplicateEntry is returned when an added section or source takes an id
+// already in use.
+var ErrDuplicateEntry = errors.New("id already in use")
+
+// List names a list of entries in a config document.
+type List string
+
+// The lists a Document edits.
+const (
+	Sections List = "sections"
+	Sources  List = "sources"
+)
+
+// ReadDocument reads the config file at path for editing.
+func ReadDocument(path string) (*Document, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return ParseDocument(data, path)
+}
+
+// ParseDocument parses data, the contents of the config file path, for
+// editing. It checks only the YAML syntax; Check validates the config.
+func ParseDocument(data []byte, path string) (*Document, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, ErrorList{syntaxError(path, err)}
+	}
+	if doc.Kind == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode}
+	}
+	if len(doc.Content) == 0 {
+		doc.Content = []*yaml.Node{{Kind: yaml.MappingNode}}
+	}
+	if doc.Content[0].Kind != yaml.MappingNode {
+		return nil, ErrorList{{File: path, Line: doc.Content[0].Line, Msg: "the config must be a mapping of keys to values"}}
+	}
+	return &Document{path: path, orig: data, doc: &doc}, nil
+}
+
+// Path is the file the document was read from.
+func (d *Document) Path() string { return d.path }
+
+// IDs returns the ids of the entries in list, in order.
+func (d *Document) IDs(list List) []string {
+	seq := d.list(list, false)
+	if seq == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(seq.Content))
+	for _, item := range seq.Content {
+		if v := mappingValue(item, "id"); v != nil {
+			ids = append(ids, v.Value)
+		}
+	}
+	return ids
+}
+
+// Add appends an entry to list. fields must hold its "id".
+func (d *Document) Add(list List, fields Fields) error {
+	id, _ := fields["id"].(string)
+	if id == "" {
+		return fmt.Errorf("%s: an entry needs an \"id\"", list)
+	}
+	if d.find(list, id) != nil {
+		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrDuplicateEntry)
+	}
+	entry := &yaml.Node{Kind: yaml.MappingNode}
+	if err := setFields(entry, fields, list); err != nil {
+		return err
+	}
+	seq := d.list(list, true)
+	seq.Content = append(seq.Content, entry)
+	return nil
+}
+
+// Replace sets every key of the entry with the given id to fields: keys
+// left out are removed, comments on keys kept are kept. An "id" in fields
+// renames the entry.
+func (d *Document) Replace(list List, id string, fields Fields) error {
+	entry := d.find(list, id)
+	if entry == nil {
+		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrNoSuchEntry)
+	}
+	if _, ok := fields["id"]; !ok {
+		fields = cloneFields(fields)
+		fields["id"] = id
+	}
+	for i := 0; i+1 < len(entry.Content); {
+		if _, keep := fields[entry.Content[i].Value]; keep {
+			i += 2
+			continue
+		}
+		entry.Content = slices.Delete(entry.Content, i, i+2)
+	}
+	return setFields(entry, fields, list)
+}
+
+// Patch merges fields into the entry with the given id, as a JSON merge
+// patch (RFC 7396) would: given keys are set, keys given as nil removed,
+// the rest left alone.
+func (d *Document) Patch(list List, id string, fields Fields) error {
+	entry := d.find(list, id)
+	if entry == nil {
+		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrNoSuchEntry)
+	}
+	return setFields(entry, fields, list)
+}
+
+// Delete removes the entry with the given id from list.
+func (d *Document) Delete(list List, id string) error {
+	seq := d.list(list, false)
+	if seq != nil {
+		for i, item := range seq.Content {
+			if v := mappingValue(item, "id"); v != nil && v.Value == id {
+				seq.Content = slices.Delete(seq.Content, i, i+1)
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrNoSuchEntry)
+}
+
+// Bytes encodes the document as YAML, with the blank lines of the file it
+// was read from put back where they were.
+func (d *Document) Bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(d.doc); err != nil {
+		return nil, fmt.Errorf("config: encode %s: %w", d.path, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("config: encode %s: %w", d.path, err)
+	}
+	return restoreBlankLines(d.orig, buf.Bytes()), nil
+}
+
+// Check validates the document as Parse would validate the file, and
+// returns the config it describes.
+func (d *Document) Check() (*Config, []byte, error) {
+	data, err := d.Bytes()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := Parse(data, d.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, data, nil
+}
+
+// Save validates the document and, if it is valid, replaces the file with
+// it atomically: a reader, or a crash, sees the old file or the new one,
+// never part of either. The file keeps its permissions. It returns the new
+// config; a refused document leaves the file untouched.
+func (d *Document) Save() (*Config, error) {
+	cfg, data, err := d.Check()
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(d.path, data); err != nil {
+		return nil, err
+	}
+	d.orig = data
+	return cfg, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path, flushes it
+// to disk and renames it over path.
+func writeFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("config: write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(mode)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("config: write %s: %w", path, err)
+	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		dir.Sync() // make the rename itself durable; not every file system can
+		dir.Close()
+	}
+	return nil
+}
+
+// list returns the sequence node of list, creating it if create is set.
+func (d *Document) list(list List, create bool) *yaml.Node {
+	root := d.doc.Content[0]
+	if v := mappingValue(root, string(list)); v != nil {
+		if v.Kind == yaml.SequenceNode {
+			return v
+		}
+		if !create {
+			return nil
+		}
+		// "sources:" with nothing after it is null: make it a list.
+		*v = yaml.Node{Kind: yaml.SequenceNode, HeadComment: v.HeadComment, LineComment: v.LineComment}
+		return v
+	}
+	if !create {
+		return nil
+	}
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: string(list)}, seq)
+	return seq
+}
+
+// find returns the mapping of the entry of list with the given id.
+func (d *Document) find(list List, id string) *yaml.Node {
+	seq := d.list(list, false)
+	if seq == nil {
+		return nil
+	}
+	for _, item := range seq.Content {
+		if v := mappingValue(item, "id"); v != nil && v.Value == id {
+			return item
+		}
+	}
+	return nil
+}
+
+// mappingValue returns the value of key in mapping m, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// setFields sets each of fields in mapping m: an existing key keeps its
+// place and comments, a new key goes where the config reference lists it,
+// a nil value removes the key.
+func setFields(m *yaml.Node, fields Fields, list List) error {
+	order := keyOrder(list)
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return rank(order, a) - rank(order, b) })
+	for _, k := range keys {
+		v := fields[k]
+		at := -1
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == k {
+				at = i
+				break
+			}
+		}
+		if v == nil {
+			if at >= 0 {
+				m.Content = slices.Delete(m.Content, at, at+2)
+			}
+			continue
+		}
+		value, err := valueNode(v)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if at >= 0 {
+			old := m.Content[at+1]
+			value.LineComment, value.FootComment = old.LineComment, old.FootComment
+			m.Content[at+1] = value
+			continue
+		}
+		pos := len(m.Content)
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if rank(order, m.Content[i].Value) > rank(order, k) {
+				pos = i
+				break
+			}
+		}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Value: k}
+		m.Content = slices.Insert(m.Content, pos, key, value)
+	}
+	return nil
+}
+
+// valueNode encodes a JSON-decoded value as a YAML node: lists of plain
+// values in flow style ("[nation, politics]"), mappings in block style.
+func valueNode(v any) (*yaml.Node, error) {
+	switch v := v.(type) {
+	case json.Number:
+		n := &yaml.Node{}
+		if _, err := v.Int64(); err != nil {
+			if err := n.Encode(v.String()); err != nil {
+				return nil, err
+			}
+			return n, nil
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: v.String()}, nil
+	case float64:
+		if v == float64(int64(v)) {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(int64(v))}, nil
+		}
+	case []any:
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, item := range v {
+			n, err := valueNode(item)
+			if err != nil {
+				return nil, err
+			}
+			if n.Kind != yaml.ScalarNode {
+				seq.Style = 0
+			}
+			seq.Content = append(seq.Content, n)
+		}
+		return seq, nil
+	case map[string]any:
+		m := &yaml.Node{Kind: yaml.MappingNode}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			n, err := valueNode(v[k])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, n)
+		}
+		return m, nil
+	}
+	n := &yaml.Node{}
+	if err := n.Encode(v); err != nil {
+		return nil, fmt.Errorf("cannot write %T in a config file", v)
+	}
+	return n, nil
+}
+
+// keyOrder lists the keys of an entry of list in the order the config
+// reference gives them, which is the order of the struct's fields.
+func keyOrder(list List) []string {
+	var t reflect.Type
+	switch list {
+	case Sections:
+		t = reflect.TypeFor[Section]()
+	case Sources:
+		t = reflect.TypeFor[Source]()
+	default:
+		return nil
+	}
+	var keys []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
+// rank is the place of key in order; unknown keys go last.
+func rank(order []string, key string) int {
+	if i := slices.Index(order, key); i >= 0 {
+		return i
+	}
+	return len(order)
+}
+
+func cloneFields(f Fields) Fields {
+	out := make(Fields, len(f)+1)
+	for k, v := range f {
+		out[k] = v
+	}
+	return out
+}
+
+// restoreBlankLines puts the blank lines of orig back into out, the same
+// document re-encoded (which drops them): a line of out that matches the
+// next lines of orig gets the blank lines that preceded it there. A new
+// list item gets a blank line before it when items of its indentation were
+// separated by blank lines in orig.
+func restoreBlankLines(orig, out []byte) []byte {
+	if len(orig) == 0 {
+		return out
+	}
+	origLines := strings.Split(string(orig), "\n")
+	blankBefore := map[int]bool{} // index in origLines -> a blank line precedes it
+	spacedItems := map[string]bool{}
+	for i := 1; i < len(origLines); i++ {
+		if strings.TrimSpace(origLines[i-1]) == "" && strings.TrimSpace(origLines[i]) != "" {
+			blankBefore[i] = true
+			if p := itemPrefix(origLines[i]); p != "" {
+				spacedItems[p] = true
+			}
+		}
+	}
+	const lookahead = 200
+	var b strings.Builder
+	next := 0 // first line of orig not yet matched
+	lastBlank := true
+	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		matched := -1
+		for j := next; j < len(origLines) && j < next+lookahead; j++ {
+			if origLines[j] == line {
+				matched = j
+				break
+			}
+		}
+		blank := false
+		if matched >= 0 {
+			blank = blankBefore[matched]
+			next = matched + 1
+		} else if p := itemPrefix(line); p != "" {
+			blank = spacedItems[p]
+		}
+		if blank && !lastBlank {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+		lastBlank = strings.TrimSpace(line) == ""
+	}
+	return []byte(b.String())
+}
+
+// itemPrefix is the indentation and dash of a line starting a list item.
+func itemPrefix(line string) string {
+	trimmed := strings.TrimLeft(line, " ")
+	if strings.HasPrefix(trimmed, "- ") {
+		return line[:len(line)-len(trimmed)+2]
+	}
+	return ""
+}
