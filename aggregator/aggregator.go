@@ -139,6 +139,9 @@ type Report struct {
 	Moved string
 	// Skipped is set when the source was already being pulled.
 	Skipped bool
+	// Paused is set when a scheduled pull was not made because an editor
+	// paused the source.
+	Paused bool
 	// Deferred is set when a scheduled pull was not made because the
 	// source rests until NotBefore (Retry-After, caching hints, backoff).
 	Deferred bool
@@ -159,6 +162,8 @@ func (r Report) Log(log *slog.Logger) {
 	switch {
 	case r.Skipped:
 		log.Info("fetch skipped: already running", "source", r.Source)
+	case r.Paused:
+		log.Debug("fetch skipped: source paused", "source", r.Source)
 	case r.Deferred:
 		log.Debug("fetch deferred: source rests", "source", r.Source, "until", r.NotBefore)
 	case r.Disabled && r.Err == nil:
@@ -224,6 +229,11 @@ func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Rep
 			reports[i] = Report{Source: src.ID, Err: fmt.Errorf("aggregator: %w %q", ErrUnknownSource, src.ID)}
 			continue
 		}
+		if src.Paused && len(ids) == 0 {
+			// Paused sources are pulled only when asked for by name.
+			reports[i] = Report{Source: src.ID, Paused: true}
+			continue
+		}
 		wg.Go(func() { reports[i] = a.fetch(ctx, src, due) })
 	}
 	wg.Wait()
@@ -236,9 +246,10 @@ func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
 	return a.fetch(ctx, src, false)
 }
 
-// FetchDue pulls one source unless it must rest (Report.Deferred: the
-// partner's Retry-After or caching hints, or backoff after failures) or the
-// partner said it is gone (Report.Disabled). The scheduler pulls this way.
+// FetchDue pulls one source unless an editor paused it (Report.Paused), it
+// must rest (Report.Deferred: the partner's Retry-After or caching hints, or
+// backoff after failures) or the partner said it is gone (Report.Disabled).
+// The scheduler pulls this way.
 func (a *Aggregator) FetchDue(ctx context.Context, src config.Source) Report {
 	return a.fetch(ctx, src, true)
 }
@@ -288,6 +299,9 @@ func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool) Rep
 }
 
 func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool) Report {
+	if due && src.Paused {
+		return Report{Source: src.ID, Paused: true}
+	}
 	if !a.claim(src.ID) {
 		return Report{Source: src.ID, Skipped: true}
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -433,5 +434,31 @@ func TestUnknownSourceIsReported(t *testing.T) {
 	reps := h.agg.FetchAll(context.Background(), "nope")
 	if len(reps) != 1 || !errors.Is(reps[0].Err, ErrUnknownSource) {
 		t.Fatalf("reports = %+v", reps)
+	}
+}
+
+func TestPausedSourceIsPulledOnlyWhenNamed(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t)
+	var hits atomic.Int32
+	h.feeds.handle("/nation", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.ServeFile(w, r, "testdata/nation.rss")
+	})
+	paused, _ := h.cfg.SourceByID("nation")
+	paused.Paused = true
+
+	if rep := h.agg.FetchDue(ctx, paused); !rep.Paused || rep.Err != nil {
+		t.Errorf("scheduled pull of a paused source: %+v, want Paused", rep)
+	}
+	if hits.Load() != 0 {
+		t.Fatalf("a paused source was requested %d times by a scheduled pull", hits.Load())
+	}
+	// Asked for by name, it is pulled.
+	if rep := h.agg.Fetch(ctx, paused); rep.Paused || rep.Err != nil || rep.New != 6 {
+		t.Errorf("named pull of a paused source: %+v, want 6 new", rep)
+	}
+	if hits.Load() != 1 {
+		t.Errorf("named pull made %d requests, want 1", hits.Load())
 	}
 }

@@ -45,6 +45,9 @@ func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Sched
 	s := &Scheduler{agg: agg, cron: c, log: log, ctx: ctx, cancel: cancel, entries: map[string]cron.EntryID{}, stopping: make(chan struct{})}
 	jitter := time.Duration(cfg.Fetch.Jitter)
 	for _, src := range cfg.Sources {
+		if src.Paused {
+			continue
+		}
 		spec := cfg.ScheduleOf(src)
 		id, err := c.AddJob(spec, s.wrap(s.job(src, sourceJitter(src.ID, jitter))))
 		if err != nil {

@@ -23,6 +23,7 @@ sections: [{id: other, title: Other}]
 sources:
   - {id: a, url: "http://127.0.0.1:1/a", fallback: other}
   - {id: b, url: "http://127.0.0.1:1/b", fallback: other, schedule: "30 1 * * *"}
+  - {id: c, url: "http://127.0.0.1:1/c", fallback: other, paused: true}
 `), "sched.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,9 @@ sources:
 	}
 	if !s.Next("nosuch").IsZero() {
 		t.Error("unknown source has a next run")
+	}
+	if !s.Next("c").IsZero() {
+		t.Error("paused source is scheduled")
 	}
 }
 

@@ -31,6 +31,7 @@ type sourceStatus struct {
 	ItemsSeen   int        `json:"items_seen"`
 	Failures    int        `json:"consecutive_failures"`
 	Disabled    bool       `json:"disabled"` // the partner answered 410 Gone
+	Paused      bool       `json:"paused"`   // an editor paused it
 	NextRun     *time.Time `json:"next_run"`
 	LastError   string     `json:"last_error,omitempty"`
 }
@@ -70,8 +71,8 @@ func sourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 		if s.NotBefore != nil && s.NotBefore.After(due) {
 			due = *s.NotBefore // resting: Retry-After, caching hints, backoff
 		}
-		row.Disabled = s.Disabled
-		if !due.IsZero() && !s.Disabled {
+		row.Disabled, row.Paused = s.Disabled, src.Paused
+		if !due.IsZero() && !s.Disabled && !src.Paused {
 			due = due.UTC()
 			row.NextRun = &due
 		}
@@ -106,6 +107,9 @@ func writeSourceTable(w io.Writer, rows []sourceStatus) error {
 func nextRun(r sourceStatus) string {
 	if r.Disabled {
 		return "disabled(410)"
+	}
+	if r.Paused {
+		return "paused"
 	}
 	return when(r.NextRun)
 }
