@@ -17,7 +17,6 @@ const (
 	defaultTimeout  = Duration(30 * time.Second)
 	defaultJitter   = Duration(10 * time.Second)
 	defaultWorkers  = 8
-	defaultLimit    = 50
 	defaultMaxBody  = 10 << 20
 	defaultMaxItems = 1000
 )
@@ -48,12 +47,12 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 	setDefault(&c.Log.Format, "text")
 	setDefault(&c.Log.Level, "info")
 	for i := range c.Sections {
-		setDefault(&c.Sections[i].Limit, defaultLimit)
+		setDefault(&c.Sections[i].Limit, DefaultSectionLimit)
 	}
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		setDefault(&s.Name, s.ID)
-		setDefault(&s.Priority, defaultPriority)
+		setDefault(&s.Priority, DefaultPriority)
 		if s.Site == "" {
 			s.Site = siteOf(s.URL)
 		}
@@ -205,8 +204,12 @@ func normCategory(c string) string {
 	return strings.ToLower(strings.TrimSpace(c))
 }
 
-// defaultPriority is the priority of a source that sets none.
-const defaultPriority = 100
+// DefaultPriority is the priority of a source that sets none.
+const DefaultPriority = 100
+
+// DefaultSectionLimit is the number of stories a section's feeds carry when
+// its limit is not set.
+const DefaultSectionLimit = 50
 
 // siteOf is the host of a feed URL without a leading "www.".
 func siteOf(feedURL string) string {

@@ -1,0 +1,503 @@
+// Package opml moves wirefeed's partner sources and sections in and out of
+// OPML 2.0 subscription lists: Export writes them, Import adds the feeds of
+// a list (ours, or a feed reader's) to a config document.
+//
+// Standard OPML carries a feed's title, feed URL and categories; what only
+// wirefeed knows (routing, attribution, priority, schedule…) travels in
+// attributes of the wirefeed namespace, so an exported list imports back
+// into the same sources and sections while staying a plain subscription
+// list for every other reader.
+package opml
+
+import (
+	"cmp"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/unicode/norm"
+
+	"wirefeed/config"
+)
+
+// Namespace is the XML namespace of wirefeed's own OPML attributes and
+// elements, written with the prefix "wirefeed".
+const Namespace = "https://wirefeed.dev/ns/opml/1"
+
+const prefix = "wirefeed:"
+
+type document struct {
+	XMLName xml.Name  `xml:"opml"`
+	Version string    `xml:"version,attr"`
+	NS      string    `xml:"xmlns:wirefeed,attr,omitempty"`
+	Head    head      `xml:"head"`
+	Body    []outline `xml:"body>outline"`
+}
+
+type head struct {
+	Title       string `xml:"title"`
+	DateCreated string `xml:"dateCreated,omitempty"`
+	Docs        string `xml:"docs,omitempty"`
+	// Sections are written as wirefeed:section and read by namespace, as
+	// encoding/xml does not match prefixed names.
+	Sections []section `xml:"wirefeed:section"`
+	Read     []section `xml:"https://wirefeed.dev/ns/opml/1 section"`
+}
+
+// section is a wirefeed section, kept in the head so that sections without
+// any source also travel.
+type section struct {
+	ID          string `xml:"id,attr"`
+	Title       string `xml:"title,attr,omitempty"`
+	Description string `xml:"description,attr,omitempty"`
+	Limit       int    `xml:"limit,attr,omitempty"`
+	All         bool   `xml:"all,attr,omitempty"`
+}
+
+// outline is a feed (it has an xmlUrl) or a folder of outlines. Attrs
+// holds the attributes in the order written; Children the nested outlines.
+type outline struct {
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Children []outline  `xml:"outline"`
+}
+
+func (o outline) attr(name string) string {
+	for _, a := range o.Attrs {
+		if a.Name.Space == "" && strings.EqualFold(a.Name.Local, name) {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// ext returns a wirefeed-namespace attribute of a parsed outline.
+func (o outline) ext(name string) (string, bool) {
+	for _, a := range o.Attrs {
+		if a.Name.Local == name && a.Name.Space == Namespace {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+func (o *outline) set(name, value string) {
+	if value != "" {
+		o.Attrs = append(o.Attrs, xml.Attr{Name: xml.Name{Local: name}, Value: value})
+	}
+}
+
+// Export writes cfg's sources, and its sections, as an OPML 2.0 list.
+func Export(w io.Writer, cfg *config.Config, now time.Time) error {
+	doc := document{
+		Version: "2.0",
+		NS:      Namespace,
+		Head: head{
+			Title:       "wirefeed partner sources",
+			DateCreated: now.UTC().Format(time.RFC1123),
+			Docs:        "https://opml.org/spec2.opml",
+		},
+	}
+	for _, sec := range cfg.Sections {
+		doc.Head.Sections = append(doc.Head.Sections, section{ID: sec.ID, Title: sec.Title,
+			Description: sec.Description, Limit: sec.Limit, All: sec.All})
+	}
+	for _, src := range cfg.Sources {
+		doc.Body = append(doc.Body, sourceOutline(src))
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("opml: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("opml: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("opml: %w", err)
+	}
+	return nil
+}
+
+// sourceOutline is one source as a feed outline: the standard attributes
+// every reader understands, then wirefeed's own for what differs from the
+// defaults.
+func sourceOutline(src config.Source) outline {
+	var o outline
+	o.set("type", "rss")
+	o.set("text", src.Name)
+	o.set("title", src.Name)
+	o.set("xmlUrl", src.URL)
+	if src.Site != "" {
+		o.set("htmlUrl", "https://"+src.Site+"/")
+	}
+	var cats []string
+	for _, id := range reachable(src) {
+		cats = append(cats, "/"+id)
+	}
+	o.set("category", strings.Join(cats, ","))
+
+	o.set(prefix+"id", src.ID)
+	o.set(prefix+"sections", strings.Join(src.Sections, " "))
+	if len(src.Categories) > 0 {
+		m := make(map[string][]string, len(src.Categories))
+		for k, v := range src.Categories {
+			m[k] = v
+		}
+		data, _ := json.Marshal(m) // a map of strings always encodes
+		o.set(prefix+"categories", string(data))
+	}
+	o.set(prefix+"fallback", src.Fallback)
+	if src.Attribution != "Provided by "+src.Name {
+		o.set(prefix+"attribution", src.Attribution)
+	}
+	if src.Priority != config.DefaultPriority {
+		o.set(prefix+"priority", strconv.Itoa(src.Priority))
+	}
+	o.set(prefix+"schedule", src.Schedule)
+	o.set(prefix+"site", src.Site)
+	o.set(prefix+"charset", src.Charset)
+	o.set(prefix+"timezone", src.Timezone)
+	if src.Paused {
+		o.set(prefix+"paused", "true")
+	}
+	return o
+}
+
+// reachable lists every section a source's stories may be routed to.
+func reachable(src config.Source) []string {
+	var ids []string
+	add := func(list ...string) {
+		for _, id := range list {
+			if id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	add(src.Sections...)
+	cats := make([]string, 0, len(src.Categories))
+	for c := range src.Categories {
+		cats = append(cats, c)
+	}
+	slices.Sort(cats)
+	for _, c := range cats {
+		add(src.Categories[c]...)
+	}
+	add(src.Fallback)
+	return ids
+}
+
+// Result is what Import did.
+type Result struct {
+	// Sources and Sections are the ids of the entries added.
+	Sources, Sections []string
+	// Skipped are the feed URLs already configured, left as they are.
+	Skipped []string
+	// Unrouted are the ids of added sources that route to no section: their
+	// stories are stored but published nowhere until an editor routes them.
+	Unrouted []string
+}
+
+// Import adds to doc the feeds of the OPML list read from r that cfg, the
+// config doc now holds, does not already pull, and the sections they need.
+// A feed's sections come from wirefeed's own attributes when the list was
+// exported by wirefeed, else from its OPML categories, else from the
+// folder it is in; a name matching an existing section's id or title
+// (ignoring case) is that section, any other becomes a new section. Feeds
+// that end up in no section get fallback, when it is not "".
+//
+// doc is changed but not saved: the caller validates and saves it.
+func Import(r io.Reader, doc *config.Document, cfg *config.Config, fallback string) (Result, error) {
+	var in document
+	dec := xml.NewDecoder(r)
+	dec.CharsetReader = charset.NewReaderLabel
+	dec.Strict = false // readers' exports carry bare "&" in folder names
+	if err := dec.Decode(&in); err != nil {
+		return Result{}, fmt.Errorf("opml: not an OPML document: %w", err)
+	}
+	im := &importer{doc: doc, cfg: cfg, fallback: fallback, taken: map[string]bool{}, urls: map[string]bool{}}
+	for _, src := range cfg.Sources {
+		im.taken[src.ID] = true
+		im.urls[src.URL] = true
+	}
+	for _, sec := range in.Head.Read {
+		if err := im.addSection(sec); err != nil {
+			return im.res, err
+		}
+	}
+	if err := im.walk(in.Body, ""); err != nil {
+		return im.res, err
+	}
+	if len(im.res.Sources) == 0 && len(im.res.Skipped) == 0 {
+		return im.res, fmt.Errorf("opml: the document lists no feeds (outlines with an xmlUrl)")
+	}
+	return im.res, nil
+}
+
+type importer struct {
+	doc      *config.Document
+	cfg      *config.Config
+	fallback string
+	taken    map[string]bool // source ids in use
+	urls     map[string]bool // feed URLs already pulled
+	res      Result
+}
+
+// walk imports the feeds among outlines, folder being the name of the
+// folder they are in.
+func (im *importer) walk(outlines []outline, folder string) error {
+	for _, o := range outlines {
+		if o.attr("xmlUrl") == "" {
+			name := cmp.Or(o.attr("title"), o.attr("text"))
+			if err := im.walk(o.Children, cmp.Or(name, folder)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := im.addFeed(o, folder); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) addFeed(o outline, folder string) error {
+	feedURL := strings.TrimSpace(o.attr("xmlUrl"))
+	if im.urls[feedURL] {
+		im.res.Skipped = append(im.res.Skipped, feedURL)
+		return nil
+	}
+	im.urls[feedURL] = true
+	name := strings.TrimSpace(cmp.Or(o.attr("title"), o.attr("text")))
+
+	id, _ := o.ext("id")
+	if id == "" || im.taken[id] {
+		id = im.freeID(cmp.Or(slug(id), slug(name), slug(hostOf(feedURL)), "feed"))
+	}
+	im.taken[id] = true
+	fields := config.Fields{"id": id, "url": feedURL}
+	if name != "" && name != id {
+		fields["name"] = name
+	}
+
+	routed := false
+	if secs, ok := o.ext("sections"); ok {
+		ids, err := im.sectionIDs(strings.Fields(secs))
+		if err != nil {
+			return err
+		}
+		fields["sections"] = anyList(ids)
+		routed = len(ids) > 0
+	}
+	if cats, ok := o.ext("categories"); ok {
+		var m map[string]config.StringList
+		if err := json.Unmarshal([]byte(cats), &m); err != nil {
+			return fmt.Errorf("opml: feed %s: wirefeed:categories is not a JSON object of section ids: %w", feedURL, err)
+		}
+		routes := map[string]any{}
+		for cat, ids := range m {
+			mapped, err := im.sectionIDs(ids)
+			if err != nil {
+				return err
+			}
+			routes[cat] = anyList(mapped)
+			routed = routed || len(mapped) > 0
+		}
+		fields["categories"] = routes
+	}
+	if fb, ok := o.ext("fallback"); ok && fb != "" {
+		ids, err := im.sectionIDs([]string{fb})
+		if err != nil {
+			return err
+		}
+		fields["fallback"] = ids[0]
+		routed = true
+	}
+	if _, own := o.ext("id"); !own {
+		// A reader's list: sections from the OPML categories, else the folder.
+		names := categoryNames(o.attr("category"))
+		if len(names) == 0 && folder != "" {
+			names = []string{folder}
+		}
+		ids, err := im.sectionIDs(names)
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			fields["sections"] = anyList(ids)
+			routed = true
+		}
+	}
+	for _, key := range []string{"attribution", "schedule", "site", "charset", "timezone"} {
+		if v, ok := o.ext(key); ok && v != "" {
+			fields[key] = v
+		}
+	}
+	if v, ok := o.ext("priority"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("opml: feed %s: wirefeed:priority %q is not a whole number", feedURL, v)
+		}
+		fields["priority"] = float64(n)
+	}
+	if v, ok := o.ext("paused"); ok && v == "true" {
+		fields["paused"] = true
+	}
+	if !routed && im.fallback != "" {
+		fields["fallback"] = im.fallback
+		routed = true
+	}
+	if err := im.doc.Add(config.Sources, fields); err != nil {
+		return fmt.Errorf("opml: feed %s: %w", feedURL, err)
+	}
+	im.res.Sources = append(im.res.Sources, id)
+	if !routed {
+		im.res.Unrouted = append(im.res.Unrouted, id)
+	}
+	return nil
+}
+
+// addSection adds a section described in a wirefeed list's head, unless
+// one with its id exists.
+func (im *importer) addSection(sec section) error {
+	if sec.ID == "" || im.hasSection(sec.ID) {
+		return nil
+	}
+	fields := config.Fields{"id": sec.ID}
+	if sec.Title != "" {
+		fields["title"] = sec.Title
+	}
+	if sec.Description != "" {
+		fields["description"] = sec.Description
+	}
+	if sec.Limit != 0 && sec.Limit != config.DefaultSectionLimit {
+		fields["limit"] = float64(sec.Limit)
+	}
+	if sec.All {
+		fields["all"] = true
+	}
+	if err := im.doc.Add(config.Sections, fields); err != nil {
+		return fmt.Errorf("opml: section %s: %w", sec.ID, err)
+	}
+	im.res.Sections = append(im.res.Sections, sec.ID)
+	return nil
+}
+
+// sectionIDs maps section names (ids or titles) to section ids, adding a
+// section for each name that matches none.
+func (im *importer) sectionIDs(names []string) ([]string, error) {
+	var ids []string
+	for _, name := range names {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		id := im.findSection(name)
+		if id == "" {
+			id = cmp.Or(slug(name), "section")
+			for n := 2; im.hasSection(id); n++ {
+				id = fmt.Sprintf("%s-%d", cmp.Or(slug(name), "section"), n)
+			}
+			if err := im.doc.Add(config.Sections, config.Fields{"id": id, "title": name}); err != nil {
+				return nil, fmt.Errorf("opml: section %q: %w", name, err)
+			}
+			im.res.Sections = append(im.res.Sections, id)
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// findSection returns the id of the section whose id or title is name,
+// ignoring case, or "".
+func (im *importer) findSection(name string) string {
+	for _, sec := range im.cfg.Sections {
+		if strings.EqualFold(sec.ID, name) || strings.EqualFold(sec.Title, name) {
+			return sec.ID
+		}
+	}
+	for _, id := range im.doc.IDs(config.Sections) {
+		if strings.EqualFold(id, name) {
+			return id
+		}
+	}
+	return ""
+}
+
+func (im *importer) hasSection(id string) bool {
+	return slices.Contains(im.doc.IDs(config.Sections), id)
+}
+
+// freeID returns base, or base with a number added, that no source uses.
+func (im *importer) freeID(base string) string {
+	id := base
+	for n := 2; im.taken[id]; n++ {
+		suffix := "-" + strconv.Itoa(n)
+		id = base[:min(len(base), 64-len(suffix))] + suffix
+	}
+	return id
+}
+
+// categoryNames splits an OPML category attribute ("/Politics,/Sports/
+// Football") into the last part of each category path.
+func categoryNames(attr string) []string {
+	var names []string
+	for c := range strings.SplitSeq(attr, ",") {
+		c = strings.Trim(strings.TrimSpace(c), "/")
+		if i := strings.LastIndex(c, "/"); i >= 0 {
+			c = c[i+1:]
+		}
+		if c != "" {
+			names = append(names, c)
+		}
+	}
+	return names
+}
+
+// slug makes an id out of a name: lower case ASCII letters and digits
+// (accents dropped), other runs of characters turned into one "-", at most
+// 64 characters.
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(strings.ToLower(name)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// an accent taken off its letter
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String()[:min(b.Len(), 64)], "-_")
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+func anyList(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
