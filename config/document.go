@@ -94,6 +94,20 @@ func (d *Document) IDs(list List) []string {
 	return ids
 }
 
+// Entry returns the entry of list with the given id as the file holds it
+// (defaults are not filled in), decoded as YAML decodes into Go values.
+func (d *Document) Entry(list List, id string) (Fields, error) {
+	entry := d.find(list, id)
+	if entry == nil {
+		return nil, fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrNoSuchEntry)
+	}
+	var out Fields
+	if err := entry.Decode(&out); err != nil {
+		return nil, fmt.Errorf("config: %s %q: %w", list, id, err)
+	}
+	return out, nil
+}
+
 // Add appends an entry to list. fields must hold its "id".
 func (d *Document) Add(list List, fields Fields) error {
 	id, _ := fields["id"].(string)

@@ -1,0 +1,476 @@
+// Package admin serves wirefeed's admin API: JSON over HTTP through which
+// editors list, add, change, pause and delete partner sources and sections,
+// and pull a source now, while the daemon runs.
+//
+// Every change is written to the config file (config.Document keeps its
+// comments), validated exactly as the file is at start-up, and applied by
+// a reload; config.yaml stays the one description of the site, whether an
+// editor changes it by hand or through the API.
+package admin
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"wirefeed/config"
+	"wirefeed/opml"
+)
+
+// Backend is the running daemon, as the admin API sees it.
+type Backend interface {
+	// Reload makes the daemon run on the config file as it now is.
+	Reload(ctx context.Context) error
+	// Fetch pulls one source now, paused or not, and reports what happened
+	// as a JSON-encodable value.
+	Fetch(ctx context.Context, id string) (any, error)
+	// SourceStates returns each configured source's fetch state by id, as
+	// JSON-encodable values.
+	SourceStates(ctx context.Context) (map[string]any, error)
+	// Config is the config the daemon runs on.
+	Config() *config.Config
+}
+
+// Options configure a Server.
+type Options struct {
+	// Token is the bearer token clients must send. It must not be empty.
+	Token string
+	// ConfigPath is the config file changes are written to.
+	ConfigPath string
+	// Backend is the daemon the API manages.
+	Backend Backend
+	// CheckURL refuses a feed URL the daemon must not be pointed at
+	// (loopback, private, metadata addresses: see netguard); nil allows all.
+	CheckURL func(ctx context.Context, rawURL string) error
+	// Log receives one line per change.
+	Log *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Server is the admin API's http.Handler. It serves paths under /admin/.
+type Server struct {
+	opts     Options
+	tokenSum [sha256.Size]byte
+	mux      *http.ServeMux
+	mu       sync.Mutex // one change at a time: read, edit, save, reload
+}
+
+// maxBody bounds a request body.
+const maxBody = 1 << 20
+
+// New returns the admin API for opts.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{opts: opts, tokenSum: sha256.Sum256([]byte(opts.Token)), mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /admin/{$}", s.index)
+	for _, list := range []config.List{config.Sources, config.Sections} {
+		base := "/admin/" + string(list)
+		s.mux.HandleFunc("GET "+base, s.listEntries(list))
+		s.mux.HandleFunc("POST "+base, s.addEntry(list))
+		s.mux.HandleFunc("GET "+base+"/{id}", s.getEntry(list))
+		s.mux.HandleFunc("PUT "+base+"/{id}", s.changeEntry(list, (*config.Document).Replace))
+		s.mux.HandleFunc("PATCH "+base+"/{id}", s.changeEntry(list, (*config.Document).Patch))
+		s.mux.HandleFunc("DELETE "+base+"/{id}", s.deleteEntry(list))
+	}
+	s.mux.HandleFunc("POST /admin/sources/{id}/pause", s.setPaused(true))
+	s.mux.HandleFunc("POST /admin/sources/{id}/resume", s.setPaused(false))
+	s.mux.HandleFunc("POST /admin/sources/{id}/fetch", s.fetch)
+	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
+	s.mux.HandleFunc("POST /admin/opml", s.importOPML)
+	s.mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such admin endpoint: "+r.Method+" "+r.URL.Path, nil)
+	})
+	return s
+}
+
+// ServeHTTP checks the bearer token, then serves the request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	token, ok := bearer(r.Header.Get("Authorization"))
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="wirefeed admin"`)
+		writeError(w, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer TOKEN (admin.token)", nil)
+		return
+	}
+	// Comparing digests in constant time reveals neither the token nor
+	// its length through timing.
+	sum := sha256.Sum256([]byte(token))
+	if subtle.ConstantTimeCompare(sum[:], s.tokenSum[:]) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="wirefeed admin", error="invalid_token"`)
+		writeError(w, http.StatusUnauthorized, "wrong bearer token", nil)
+		s.opts.Log.Warn("admin: wrong token", "remote", r.RemoteAddr, "path", r.URL.Path)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// bearer extracts the token of an "Authorization: Bearer TOKEN" header.
+func bearer(header string) (string, bool) {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+func (s *Server) index(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"endpoints": []string{
+			"GET /admin/sources", "POST /admin/sources",
+			"GET|PUT|PATCH|DELETE /admin/sources/{id}",
+			"POST /admin/sources/{id}/pause", "POST /admin/sources/{id}/resume", "POST /admin/sources/{id}/fetch",
+			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
+			"GET /admin/opml", "POST /admin/opml",
+		},
+		"config": s.opts.ConfigPath,
+	})
+}
+
+// listEntries answers GET /admin/sources and /admin/sections: each entry as
+// the config file holds it; sources with their fetch state.
+func (s *Server) listEntries(list config.List) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		doc, err := config.ReadDocument(s.opts.ConfigPath)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		states, err := s.states(r.Context(), list)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		out := []map[string]any{}
+		for _, id := range doc.IDs(list) {
+			entry, err := entryJSON(doc, list, id)
+			if err != nil {
+				s.internal(w, err)
+				return
+			}
+			if state, ok := states[id]; ok {
+				entry["state"] = state
+			}
+			out = append(out, entry)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{string(list): out})
+	}
+}
+
+func (s *Server) getEntry(list config.List) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		doc, err := config.ReadDocument(s.opts.ConfigPath)
+		if err != nil {
+			s.internal(w, err)
+			return
+		}
+		s.writeEntry(w, r, http.StatusOK, doc, list, r.PathValue("id"))
+	}
+}
+
+// writeEntry answers with one entry of doc and, for a source, its state.
+func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, doc *config.Document, list config.List, id string) {
+	entry, err := entryJSON(doc, list, id)
+	if errors.Is(err, config.ErrNoSuchEntry) {
+		writeError(w, http.StatusNotFound, err.Error(), nil)
+		return
+	}
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	states, err := s.states(r.Context(), list)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if state, ok := states[id]; ok {
+		entry["state"] = state
+	}
+	writeJSON(w, status, entry)
+}
+
+func (s *Server) states(ctx context.Context, list config.List) (map[string]any, error) {
+	if list != config.Sources {
+		return nil, nil
+	}
+	return s.opts.Backend.SourceStates(ctx)
+}
+
+func (s *Server) addEntry(list config.List) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		fields, ok := readFields(w, r)
+		if !ok || !s.checkURL(w, r, list, fields) {
+			return
+		}
+		id, _ := fields["id"].(string)
+		if id == "" {
+			writeError(w, http.StatusUnprocessableEntity, `"id" is required`, []problem{{Key: "id", Message: "required"}})
+			return
+		}
+		doc, ok := s.change(w, r, func(doc *config.Document) error { return doc.Add(list, fields) })
+		if ok {
+			w.Header().Set("Location", "/admin/"+string(list)+"/"+id)
+			s.writeEntry(w, r, http.StatusCreated, doc, list, id)
+		}
+	}
+}
+
+func (s *Server) changeEntry(list config.List, edit func(*config.Document, config.List, string, config.Fields) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		fields, ok := readFields(w, r)
+		if !ok || !s.checkURL(w, r, list, fields) {
+			return
+		}
+		id := r.PathValue("id")
+		if v, ok := fields["id"]; ok && v != id {
+			// Stored stories and subscribers' URLs hang on the id.
+			writeError(w, http.StatusUnprocessableEntity, "an id cannot change: add a new entry and delete this one",
+				[]problem{{Key: "id", Message: "cannot change"}})
+			return
+		}
+		doc, ok := s.change(w, r, func(doc *config.Document) error { return edit(doc, list, id, fields) })
+		if ok {
+			s.writeEntry(w, r, http.StatusOK, doc, list, id)
+		}
+	}
+}
+
+func (s *Server) deleteEntry(list config.List) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if _, ok := s.change(w, r, func(doc *config.Document) error { return doc.Delete(list, id) }); ok {
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}
+}
+
+func (s *Server) setPaused(paused bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		value := any(true)
+		if !paused {
+			value = nil // not paused is the default: leave the key out
+		}
+		doc, ok := s.change(w, r, func(doc *config.Document) error {
+			return doc.Patch(config.Sources, id, config.Fields{"paused": value})
+		})
+		if ok {
+			s.writeEntry(w, r, http.StatusOK, doc, config.Sources, id)
+		}
+	}
+}
+
+// checkURL refuses a source whose url points where the daemon must not
+// fetch; on refusal it has answered.
+func (s *Server) checkURL(w http.ResponseWriter, r *http.Request, list config.List, fields config.Fields) bool {
+	u, ok := fields["url"].(string)
+	if list != config.Sources || !ok || s.opts.CheckURL == nil {
+		return true
+	}
+	if err := s.opts.CheckURL(r.Context(), u); err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "url refused: "+err.Error(), []problem{{Key: "url", Message: err.Error()}})
+		return false
+	}
+	return true
+}
+
+// refusal is an edit refused with reasons.
+type refusal struct {
+	msg      string
+	problems []problem
+}
+
+func (e *refusal) Error() string { return e.msg }
+
+// change applies edit to the config file and reloads the daemon: the
+// edited config is validated as a whole, written atomically and applied.
+// It returns the saved document, or false after answering with why not.
+func (s *Server) change(w http.ResponseWriter, r *http.Request, edit func(*config.Document) error) (*config.Document, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	doc, err := config.ReadDocument(s.opts.ConfigPath)
+	if err != nil {
+		s.internal(w, err)
+		return nil, false
+	}
+	var refused *refusal
+	switch err := edit(doc); {
+	case errors.Is(err, config.ErrNoSuchEntry):
+		writeError(w, http.StatusNotFound, err.Error(), nil)
+		return nil, false
+	case errors.Is(err, config.ErrDuplicateEntry):
+		writeError(w, http.StatusConflict, err.Error(), nil)
+		return nil, false
+	case errors.As(err, &refused):
+		writeError(w, http.StatusUnprocessableEntity, refused.msg, refused.problems)
+		return nil, false
+	case err != nil:
+		writeError(w, http.StatusUnprocessableEntity, err.Error(), nil)
+		return nil, false
+	}
+	if _, err := doc.Save(); err != nil {
+		var list config.ErrorList
+		if errors.As(err, &list) {
+			problems := make([]problem, len(list))
+			for i, e := range list {
+				problems[i] = problem{Key: e.Key, Message: e.Msg}
+			}
+			writeError(w, http.StatusUnprocessableEntity, "change refused; the config is unchanged", problems)
+			return nil, false
+		}
+		s.internal(w, err)
+		return nil, false
+	}
+	s.opts.Log.Info("admin: config changed", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
+	if err := s.opts.Backend.Reload(r.Context()); err != nil {
+		s.internal(w, fmt.Errorf("config saved but not applied: %w", err))
+		return nil, false
+	}
+	return doc, true
+}
+
+// fetch answers POST /admin/sources/{id}/fetch: the source is pulled now
+// and the answer says what happened.
+func (s *Server) fetch(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, ok := s.opts.Backend.Config().SourceByID(id); !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("source %q: %v", id, config.ErrNoSuchEntry), nil)
+		return
+	}
+	report, err := s.opts.Backend.Fetch(r.Context(), id)
+	if err != nil {
+		writeJSON(w, http.StatusBadGateway, map[string]any{"error": err.Error(), "report": report})
+		return
+	}
+	writeJSON(w, http.StatusOK, report)
+}
+
+func (s *Server) exportOPML(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := opml.Export(&buf, s.opts.Backend.Config(), s.opts.Now()); err != nil {
+		s.internal(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/x-opml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="wirefeed-sources.opml"`)
+	w.Write(buf.Bytes())
+}
+
+// importOPML answers POST /admin/opml: the feeds of the list in the body
+// are added (?fallback=SECTION routes those the list puts in no section).
+// Every new feed URL is checked as one added singly would be; one refused
+// URL refuses the whole import.
+func (s *Server) importOPML(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, "body too large: at most 1 MiB", nil)
+		return
+	}
+	var res opml.Result
+	_, ok := s.change(w, r, func(doc *config.Document) error {
+		res, err = opml.Import(bytes.NewReader(body), doc, s.opts.Backend.Config(), r.URL.Query().Get("fallback"))
+		if err != nil || s.opts.CheckURL == nil {
+			return err
+		}
+		var problems []problem
+		for _, id := range res.Sources {
+			entry, _ := doc.Entry(config.Sources, id)
+			u, _ := entry["url"].(string)
+			if err := s.opts.CheckURL(r.Context(), u); err != nil {
+				problems = append(problems, problem{Key: "sources." + id + ".url", Message: err.Error()})
+			}
+		}
+		if len(problems) > 0 {
+			return &refusal{msg: "import refused: feed URLs the daemon may not fetch; nothing was added", problems: problems}
+		}
+		return nil
+	})
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"added_sources": nonNil(res.Sources), "added_sections": nonNil(res.Sections),
+		"skipped": nonNil(res.Skipped), "unrouted": nonNil(res.Unrouted),
+	})
+}
+
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
+
+// entryJSON returns the entry with the given id as the config file holds
+// it.
+func entryJSON(doc *config.Document, list config.List, id string) (map[string]any, error) {
+	fields, err := doc.Entry(list, id)
+	if err != nil {
+		return nil, fmt.Errorf("admin: %w", err)
+	}
+	return fields, nil
+}
+
+// readFields decodes a JSON object body; on failure it has answered.
+func readFields(w http.ResponseWriter, r *http.Request) (config.Fields, bool) {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.UseNumber()
+	var fields config.Fields
+	if err := dec.Decode(&fields); err != nil || fields == nil {
+		msg := "body must be a JSON object of config keys"
+		if err != nil {
+			msg += ": " + err.Error()
+		}
+		writeError(w, http.StatusBadRequest, msg, nil)
+		return nil, false
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, "body must hold one JSON object", nil)
+		return nil, false
+	}
+	return fields, true
+}
+
+// problem is one reason a change was refused.
+type problem struct {
+	Key     string `json:"key"`
+	Message string `json:"message"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg string, problems []problem) {
+	body := map[string]any{"error": msg}
+	if len(problems) > 0 {
+		body["problems"] = problems
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func (s *Server) internal(w http.ResponseWriter, err error) {
+	s.opts.Log.Error("admin", "err", err)
+	writeError(w, http.StatusInternalServerError, err.Error(), nil)
+}
