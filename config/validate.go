@@ -37,8 +37,8 @@ type validator struct {
 
 // validate checks c and returns every problem found. lines gives the line of
 // each key path that was in the file (see decoder); it may be empty.
-// minAdminToken is the shortest admin token accepted.
-const minAdminToken = 16
+// MinAdminToken is the length of the shortest admin token accepted.
+const MinAdminToken = 16
 
 func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	v := &validator{file: file, lines: lines}
@@ -100,8 +100,8 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 		v.errorf("log.level", "unknown level %q: want debug, info, warn or error", c.Log.Level)
 	}
 
-	if c.Admin.Token != "" && len(c.Admin.Token) < minAdminToken {
-		v.errorf("admin.token", "too short to be a secret: want at least %d characters, got %d", minAdminToken, len(c.Admin.Token))
+	if c.Admin.Token != "" && len(c.Admin.Token) < MinAdminToken {
+		v.errorf("admin.token", "too short to be a secret: want at least %d characters, got %d", MinAdminToken, len(c.Admin.Token))
 	}
 	if c.Admin.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.Admin.Listen); err != nil {

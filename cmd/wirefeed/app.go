@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"wirefeed/admin"
 	"wirefeed/aggregator"
 	"wirefeed/config"
 	"wirefeed/publisher"
@@ -39,8 +42,10 @@ type app struct {
 // generation is everything built from one config.
 type generation struct {
 	cfg   *config.Config
+	sum   [sha256.Size]byte // of the config file's contents
 	agg   *aggregator.Aggregator
 	pub   *publisher.Publisher
+	admin *admin.Server         // nil unless admin.token is set
 	sched *aggregator.Scheduler // nil unless serving
 }
 
@@ -50,7 +55,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a := &app{store: st, log: log, adjust: func(*config.Config) {}, metrics: newMetrics(cfg.Storage.Path)}
-	g, err := a.build(ctx, cfg)
+	g, err := a.build(ctx, cfg, fileSum(cfg.Path))
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -59,8 +64,18 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	return a, nil
 }
 
+// fileSum is the digest of a file's contents; zero if it cannot be read.
+func fileSum(path string) [sha256.Size]byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return [sha256.Size]byte{}
+	}
+	return sha256.Sum256(data)
+}
+
 // build makes a generation for cfg, recording its sources in the store.
-func (a *app) build(ctx context.Context, cfg *config.Config) (*generation, error) {
+// sum is the digest of the file cfg was read from.
+func (a *app) build(ctx context.Context, cfg *config.Config, sum [sha256.Size]byte) (*generation, error) {
 	sources := make([]store.Source, len(cfg.Sources))
 	for i, src := range cfg.Sources {
 		sources[i] = store.Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution,
@@ -75,7 +90,14 @@ func (a *app) build(ctx context.Context, cfg *config.Config) (*generation, error
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
 		OnFetch:  a.metrics.observe,
 	})
-	return &generation{cfg: cfg, agg: agg, pub: pub}, nil
+	g := &generation{cfg: cfg, sum: sum, agg: agg, pub: pub}
+	if cfg.Admin.Enabled() {
+		g.admin = admin.New(admin.Options{
+			Token: cfg.Admin.Token, ConfigPath: cfg.Path, Backend: adminBackend{a},
+			CheckURL: feedURLGuard(cfg), Log: a.log,
+		})
+	}
+	return g, nil
 }
 
 func (a *app) current() *generation { return a.gen.Load() }
@@ -100,6 +122,13 @@ func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.metrics.count("status", w, r, http.HandlerFunc(a.serveStatus))
 	case path == "/story":
 		a.metrics.count("status", w, r, http.HandlerFunc(a.serveStory))
+	case path == "/admin" || strings.HasPrefix(path, "/admin/"):
+		g := a.current()
+		if g.admin == nil || g.cfg.Admin.Listen != "" {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
+		a.metrics.count("admin", w, r, g.admin)
 	case strings.HasPrefix(path, "/feeds/"):
 		a.metrics.count("feed", w, r, a.current().pub.Handler())
 	default:
@@ -133,8 +162,20 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 // generation: sources and schedules added, removed or changed take effect
 // at once. An invalid file is reported and the running config stays.
 func (a *app) reload(ctx context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	old := a.current()
-	cfg, err := config.Load(old.cfg.Path)
+	data, err := os.ReadFile(old.cfg.Path)
+	if err != nil {
+		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	if sum == old.sum {
+		// Already running on this file: the admin API applied it, or an
+		// editor saved it without changes.
+		return nil
+	}
+	cfg, err := config.Parse(data, old.cfg.Path)
 	if err != nil {
 		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
 	}
@@ -147,10 +188,12 @@ func (a *app) reload(ctx context.Context) error {
 		a.log.Warn("server.listen changed; it takes effect at the next restart", "listen", old.cfg.Server.Listen)
 		cfg.Server.Listen = old.cfg.Server.Listen
 	}
+	if cfg.Admin.Listen != old.cfg.Admin.Listen {
+		a.log.Warn("admin.listen changed; it takes effect at the next restart", "listen", old.cfg.Admin.Listen)
+		cfg.Admin.Listen = old.cfg.Admin.Listen
+	}
 
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	g, err := a.build(ctx, cfg)
+	g, err := a.build(ctx, cfg, sum)
 	if err != nil {
 		return fmt.Errorf("reload: %w", err)
 	}
@@ -219,9 +262,24 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "base_url", g.cfg.Server.BaseURL, "sources", len(g.cfg.Sources))
+	var adminSrv *http.Server
+	switch {
+	case g.cfg.Admin.Enabled() && g.cfg.Admin.Listen != "":
+		adminLn, err := net.Listen("tcp", g.cfg.Admin.Listen)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("admin API: listen on %s: %w", g.cfg.Admin.Listen, err)
+		}
+		adminSrv = a.adminServer()
+		adminSrv.ErrorLog = srv.ErrorLog
+		go func() { serveErr <- adminSrv.Serve(adminLn) }()
+		a.log.Info("admin API serving", "addr", adminLn.Addr().String())
+	case g.cfg.Admin.Enabled():
+		a.log.Info("admin API serving", "addr", ln.Addr().String(), "path", "/admin/")
+	}
 
 	a.mu.Lock()
 	g.sched, a.serving = sched, true
@@ -262,12 +320,12 @@ loop:
 	defer cancel()
 	cancelFetch()
 	errs := []error{stopErr}
-	if stopErr == nil {
-		if err := srv.Shutdown(shutdownCtx); err != nil {
-			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
-		}
-		if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs = append(errs, err)
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if adminSrv != nil {
+		if err := adminSrv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("admin API shutdown: %w", err))
 		}
 	}
 	a.mu.Lock()

@@ -7,6 +7,8 @@
 //	wirefeed fetch [SOURCE…]  pull sources once now and exit
 //	wirefeed check            validate the config and exit
 //	wirefeed sources          list each source's fetch state
+//	wirefeed import opml FILE add the feeds of an OPML list to the config
+//	wirefeed export opml      print the sources and sections as OPML
 //	wirefeed demo             run against built-in sample feeds, no network
 //	wirefeed version          print the version
 //
@@ -51,6 +53,8 @@ func commands() []command {
 		{"fetch", "[SOURCE...]", "pull the named sources (default all) once now, print what changed and exit", runFetch},
 		{"check", "", "validate the config and exit", runCheck},
 		{"sources", "", "list each source's fetch state: last attempt and success, HTTP status, items, failures, next run, last error", runSources},
+		{"import", "opml FILE", "add the feeds of an OPML list (a feed reader's, or an export) to the config file", runImport},
+		{"export", "opml", "print the config's sources and sections as an OPML list", runExport},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
 	}
@@ -62,6 +66,7 @@ type env struct {
 	stdout, stderr io.Writer
 	configPath     string
 	listen         string
+	fallback       string
 	log            *slog.Logger
 }
 
@@ -102,6 +107,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cmd.name == "run" || cmd.name == "demo" {
 		fs.StringVar(&e.listen, "listen", "", "override server.listen, e.g. 127.0.0.1:8080")
 	}
+	if cmd.name == "import" {
+		fs.StringVar(&e.fallback, "fallback", "", "`section` for imported feeds the list puts in no folder or category")
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: wirefeed %s [flags] %s\n\n%s\n\nflags:\n", cmd.name, cmd.args, cmd.summary)
 		fs.PrintDefaults()
@@ -139,14 +147,21 @@ func (e *env) loadConfig() (*config.Config, error) {
 		return nil, err
 	}
 	e.applyFlags(cfg)
+	if t := cfg.Admin.Token; t != "" && len(t) < config.MinAdminToken {
+		return nil, fmt.Errorf("admin token from WIREFEED_ADMIN_TOKEN is too short to be a secret: want at least %d characters", config.MinAdminToken)
+	}
 	e.log = newLogger(cfg.Log, e.stderr)
 	return cfg, nil
 }
 
-// applyFlags overrides config values given on the command line.
+// applyFlags overrides config values given on the command line or in the
+// environment.
 func (e *env) applyFlags(cfg *config.Config) {
 	if e.listen != "" {
 		cfg.Server.Listen = e.listen
+	}
+	if token := os.Getenv("WIREFEED_ADMIN_TOKEN"); token != "" {
+		cfg.Admin.Token = token
 	}
 }
 
