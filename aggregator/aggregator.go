@@ -125,6 +125,9 @@ type Report struct {
 	// Items is how many items the partner's document held.
 	Items                   int
 	New, Updated, Unchanged int
+	// Duplicates is how many of New are another partner's story already
+	// stored (see store.SaveResult.Duplicates).
+	Duplicates int
 	// NotModified is set when the document had not changed since the last
 	// pull (a 304, or the same body again): nothing was parsed or written.
 	NotModified bool
@@ -459,7 +462,7 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	if err != nil {
 		return fail("store", err)
 	}
-	rep.New, rep.Updated, rep.Unchanged = res.New, res.Updated, res.Unchanged
+	rep.New, rep.Updated, rep.Unchanged, rep.Duplicates = res.New, res.Updated, res.Unchanged, res.Duplicates
 	rec.ItemsSeen = rep.Items
 	rec.URL, rec.ETag, rec.LastModified, rec.BodyHash = target, doc.etag, doc.lastModified, doc.hash
 	if len(res.Sections) > 0 && a.onChange != nil {

@@ -112,6 +112,15 @@ type cache struct {
 	// joined, when set, is called each time a request starts waiting for a
 	// rendering already in progress (tests use it to know all are waiting).
 	joined func()
+	// observe, when set, is told how each request was served: "hit" (a
+	// cached rendering), "shared" (one in progress) or "render".
+	observe func(outcome string)
+}
+
+func (c *cache) note(outcome string) {
+	if c.observe != nil {
+		c.observe(outcome)
+	}
 }
 
 func newCache() *cache {
@@ -129,11 +138,13 @@ func (c *cache) get(ctx context.Context, key cacheKey, render func() (*rendering
 	c.mu.Lock()
 	if r, ok := c.done[key]; ok {
 		c.mu.Unlock()
+		c.note("hit")
 		return r, nil
 	}
 	if f, ok := c.inflight[key]; ok {
 		joined := c.joined
 		c.mu.Unlock()
+		c.note("shared")
 		if joined != nil {
 			joined()
 		}
@@ -148,6 +159,7 @@ func (c *cache) get(ctx context.Context, key cacheKey, render func() (*rendering
 	c.inflight[key] = f
 	gen := c.gen[key.section]
 	c.mu.Unlock()
+	c.note("render")
 
 	finished := false
 	defer func() {

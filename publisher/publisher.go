@@ -168,6 +168,11 @@ func (p *Publisher) Handler() http.Handler {
 	return p.mux
 }
 
+// ObserveCache has fn told how each feed request was served: "hit" (from
+// a cached rendering), "shared" (waited for a rendering in progress) or
+// "render". Call it before the publisher serves.
+func (p *Publisher) ObserveCache(fn func(outcome string)) { p.cache.observe = fn }
+
 // Invalidate drops cached renderings of the named sections and of every `all: true` section.
 // The next request for one of their feeds renders it from the store again.
 // Unknown section ids are ignored.

@@ -51,11 +51,13 @@ func published(t *testing.T, s *Store, section string) []Story {
 
 func TestLaterCopyFromAnotherPartnerBecomesAnAlternate(t *testing.T) {
 	s := openPartners(t, 100)
-	mustSave(t, s, "nation", []Story{nationCopy}, t0)
+	if res := mustSave(t, s, "nation", []Story{nationCopy}, t0); res.Duplicates != 0 {
+		t.Fatalf("first copy counted as a duplicate: %+v", res)
+	}
 	jiji := jijiCopy
 	jiji.CanonicalURL = tradeLink // as the aggregator canonicalises it
 	res := mustSave(t, s, "jiji", []Story{jiji}, t0.Add(time.Hour))
-	if res.New != 1 || len(res.Sections) != 0 {
+	if res.New != 1 || res.Duplicates != 1 || len(res.Sections) != 0 {
 		t.Fatalf("jiji save = %+v: an alternate must change no section", res)
 	}
 	all := published(t, s, "")
@@ -78,7 +80,7 @@ func TestOwnSitePartnerReplacesEarlierCopyKeepingItsID(t *testing.T) {
 	first := published(t, s, "economy")[0]
 
 	res := mustSave(t, s, "nation", []Story{nationCopy}, t0.Add(time.Hour))
-	if res.New != 1 || len(res.Sections) != 1 {
+	if res.New != 1 || res.Duplicates != 1 || len(res.Sections) != 1 {
 		t.Fatalf("nation save = %+v", res)
 	}
 	got := published(t, s, "economy")

@@ -15,6 +15,10 @@ type SaveResult struct {
 	New       int
 	Updated   int
 	Unchanged int
+	// Duplicates is how many of the New stories are another partner's
+	// story already stored: they joined it (as its alternate, or as the
+	// copy now published in its place) rather than adding an item.
+	Duplicates int
 	// Sections lists, sorted, the sections whose published content changed.
 	Sections []string
 }
@@ -93,7 +97,7 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 	// a skipped insert, never a duplicate.
 	err = db.Transaction(func(tx *gorm.DB) error {
 		changed := map[string]bool{}
-		inserted, err := s.insertStories(tx, sourceID, plan.inserts, now, changed)
+		inserted, duplicates, err := s.insertStories(tx, sourceID, plan.inserts, now, changed)
 		if err != nil {
 			return err
 		}
@@ -107,7 +111,8 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 				return fmt.Errorf("re-key story %d: %w", u.old.ID, err)
 			}
 		}
-		result = SaveResult{New: inserted, Updated: len(plan.updates), Unchanged: plan.unchanged + len(plan.inserts) - inserted}
+		result = SaveResult{New: inserted, Updated: len(plan.updates), Unchanged: plan.unchanged + len(plan.inserts) - inserted,
+			Duplicates: duplicates}
 		for id := range changed {
 			result.Sections = append(result.Sections, id)
 		}
@@ -265,9 +270,9 @@ func makePlan(batch []*Story, known map[string]existingStory) savePlan {
 // Rows go in with one multi-row statement per insertBatch stories: SQLite's
 // per-statement cost (parse, journal) is paid per batch, not per row. A
 // story that a concurrent writer stored first is left to that writer.
-func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, now time.Time, changed map[string]bool) (int, error) {
+func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, now time.Time, changed map[string]bool) (inserted, duplicates int, err error) {
 	if len(incoming) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	stories := make([]*Story, len(incoming))
 	for i, st := range incoming {
@@ -277,11 +282,11 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 	bands := signStories(stories)
 	found, err := s.findCopies(tx, sourceID, stories, bands, now)
 	if err != nil {
-		return 0, fmt.Errorf("find copies: %w", err)
+		return 0, 0, fmt.Errorf("find copies: %w", err)
 	}
 	if len(found) > 0 {
 		if err := decideWinners(tx, sourceID, found); err != nil {
-			return 0, fmt.Errorf("rank copies: %w", err)
+			return 0, 0, fmt.Errorf("rank copies: %w", err)
 		}
 	}
 	for _, st := range stories {
@@ -294,7 +299,6 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 		}
 	}
 
-	inserted := 0
 	var placements []StorySection
 	ids := make(map[string]int64, len(stories))
 	for batch := range slices.Chunk(stories, insertBatch) {
@@ -307,15 +311,15 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			}
 			authors, err := jsonColumn(st.Authors)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			categories, err := jsonColumn(st.Categories)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			enclosures, err := jsonColumn(st.Enclosures)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
 				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language,
@@ -327,7 +331,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			Key string
 		}
 		if err := tx.Raw(s.sql.insertStories(len(batch)), args...).Scan(&rows).Error; err != nil {
-			return 0, fmt.Errorf("insert stories: %w", err)
+			return 0, 0, fmt.Errorf("insert stories: %w", err)
 		}
 		for _, r := range rows {
 			ids[r.Key] = r.ID
@@ -339,9 +343,13 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			continue // stored meanwhile by another writer
 		}
 		inserted++
-		if m, ok := found[st]; ok && m.wins {
+		m, copied := found[st]
+		if copied {
+			duplicates++
+		}
+		if copied && m.wins {
 			if err := s.demote(tx, m.primary.ID, id, changed); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		if st.DuplicateOf != 0 {
@@ -352,7 +360,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			changed[sec] = true
 		}
 	}
-	return inserted, s.placeStories(tx, placements)
+	return inserted, duplicates, s.placeStories(tx, placements)
 }
 
 // demote makes the published story old and its alternates alternates of

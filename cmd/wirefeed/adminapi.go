@@ -59,6 +59,7 @@ type fetchReportJSON struct {
 	New         int       `json:"new"`
 	Updated     int       `json:"updated"`
 	Unchanged   int       `json:"unchanged"`
+	Duplicates  int       `json:"duplicates"`
 	NotModified bool      `json:"not_modified"`
 	Skipped     bool      `json:"skipped,omitempty"`
 	Discovered  string    `json:"discovered,omitempty"`
@@ -73,7 +74,7 @@ type fetchReportJSON struct {
 func fetchReport(rep aggregator.Report) fetchReportJSON {
 	out := fetchReportJSON{
 		Source: rep.Source, Items: rep.Items, New: rep.New, Updated: rep.Updated, Unchanged: rep.Unchanged,
-		NotModified: rep.NotModified, Skipped: rep.Skipped, Discovered: rep.Discovered, Moved: rep.Moved,
+		Duplicates: rep.Duplicates, NotModified: rep.NotModified, Skipped: rep.Skipped, Discovered: rep.Discovered, Moved: rep.Moved,
 		Identity: rep.Identity, Disabled: rep.Disabled, NextRun: rep.NotBefore, TookMS: rep.Took.Milliseconds(),
 	}
 	if rep.Err != nil {

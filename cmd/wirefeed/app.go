@@ -86,6 +86,7 @@ func (a *app) build(ctx context.Context, cfg *config.Config, sum [sha256.Size]by
 	}
 	a.store.SetDuplicateWindow(time.Duration(cfg.Duplicates.Window))
 	pub := publisher.New(cfg, a.store)
+	pub.ObserveCache(a.metrics.observeCache)
 	agg := aggregator.New(cfg, a.store, aggregator.Options{
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
 		OnFetch:  a.metrics.observe,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -20,6 +21,11 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	items    *prometheus.CounterVec
 	requests *prometheus.CounterVec
+	renders  *prometheus.CounterVec
+
+	// pulls and notModified count fetches that reached the partner, and
+	// those it answered "not modified", for the 304 ratio.
+	pulls, notModified atomic.Int64
 }
 
 func newMetrics(dbPath string) *metrics {
@@ -27,7 +33,7 @@ func newMetrics(dbPath string) *metrics {
 		registry: prometheus.NewRegistry(),
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wirefeed_fetches_total",
-			Help: "Fetch attempts by source and outcome (ok, not_modified, error, deferred, disabled, skipped).",
+			Help: "Fetch attempts by source and outcome (ok, not_modified, error, deferred, disabled, paused, skipped).",
 		}, []string{"source", "outcome"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "wirefeed_fetch_duration_seconds",
@@ -36,13 +42,26 @@ func newMetrics(dbPath string) *metrics {
 		}, []string{"source"}),
 		items: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wirefeed_items_total",
-			Help: "Items fetched by source and what became of them (new, updated, unchanged).",
+			Help: "Items fetched by source and what became of them (new; duplicate: new to the source, another partner's story already stored; updated; unchanged).",
 		}, []string{"source", "result"}),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wirefeed_http_requests_total",
 			Help: "HTTP requests served, by kind (feed, page, status, health, other) and status code; 304s are cache hits of the client.",
 		}, []string{"kind", "code"}),
+		renders: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wirefeed_feed_cache_total",
+			Help: "Feed requests by how the server answered them: hit (a cached rendering), shared (a rendering in progress) or render.",
+		}, []string{"outcome"}),
 	}
+	notModifiedRatio := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wirefeed_fetch_not_modified_ratio",
+		Help: "Share of fetches since start that the partner answered 304 or with an unchanged body: nothing parsed or written.",
+	}, func() float64 {
+		if n := m.pulls.Load(); n > 0 {
+			return float64(m.notModified.Load()) / float64(n)
+		}
+		return 0
+	})
 	dbSize := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "wirefeed_db_size_bytes",
 		Help: "Size of the SQLite database and its write-ahead log.",
@@ -55,7 +74,7 @@ func newMetrics(dbPath string) *metrics {
 		}
 		return float64(n)
 	})
-	m.registry.MustRegister(m.fetches, m.latency, m.items, m.requests, dbSize,
+	m.registry.MustRegister(m.fetches, m.latency, m.items, m.requests, m.renders, notModifiedRatio, dbSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -66,6 +85,8 @@ func (m *metrics) observe(rep aggregator.Report) {
 	switch {
 	case rep.Skipped:
 		outcome = "skipped"
+	case rep.Paused:
+		outcome = "paused"
 	case rep.Deferred:
 		outcome = "deferred"
 	case rep.Disabled && rep.Err == nil:
@@ -78,13 +99,21 @@ func (m *metrics) observe(rep aggregator.Report) {
 	m.fetches.WithLabelValues(rep.Source, outcome).Inc()
 	if outcome == "ok" || outcome == "not_modified" || outcome == "error" {
 		m.latency.WithLabelValues(rep.Source).Observe(rep.Took.Seconds())
+		m.pulls.Add(1)
+		if rep.NotModified {
+			m.notModified.Add(1)
+		}
 	}
-	for result, n := range map[string]int{"new": rep.New, "updated": rep.Updated, "unchanged": rep.Unchanged} {
+	for result, n := range map[string]int{"new": rep.New - rep.Duplicates, "duplicate": rep.Duplicates,
+		"updated": rep.Updated, "unchanged": rep.Unchanged} {
 		if n > 0 {
 			m.items.WithLabelValues(rep.Source, result).Add(float64(n))
 		}
 	}
 }
+
+// observeCache counts how a feed request was served.
+func (m *metrics) observeCache(outcome string) { m.renders.WithLabelValues(outcome).Inc() }
 
 // handler serves the metrics in Prometheus' text format.
 func (m *metrics) handler() http.Handler {

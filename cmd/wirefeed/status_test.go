@@ -147,13 +147,17 @@ func TestMetricsAfterAFetch(t *testing.T) {
 		return string(b)
 	}
 	fetchBody("/feeds/nation.rss")
+	fetchBody("/feeds/nation.rss")
 	text := fetchBody("/metrics")
 	for _, want := range []string{
 		`wirefeed_fetches_total{outcome="ok",source="nation"} 1`,
 		`wirefeed_fetches_total{outcome="error",source="jiji"} 1`,
 		`wirefeed_items_total{result="new",source="nation"} 6`,
 		`wirefeed_fetch_duration_seconds_count{source="nation"} 1`,
-		`wirefeed_http_requests_total{code="200",kind="feed"} 1`,
+		`wirefeed_http_requests_total{code="200",kind="feed"} 2`,
+		`wirefeed_feed_cache_total{outcome="render"} 1`,
+		`wirefeed_feed_cache_total{outcome="hit"} 1`,
+		`wirefeed_fetch_not_modified_ratio 0`,
 		`wirefeed_db_size_bytes `,
 	} {
 		if !strings.Contains(text, want) {
