@@ -25,6 +25,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"wirefeed/config"
+	"wirefeed/netguard"
 	"wirefeed/store"
 )
 
@@ -53,6 +54,13 @@ type Options struct {
 	// OnFetch is called with the report of every fetch attempt, for
 	// metrics.
 	OnFetch func(Report)
+	// Guard decides which addresses fetches may connect to; it is checked
+	// on every connection (each redirect hop, each DNS answer as dialed).
+	// nil: link-local and cloud metadata addresses are refused, the rest
+	// allowed (netguard.Policy{Allow: fetch.allow_networks}). A Guard
+	// given is used as it is: put cfg.Fetch.AllowPrefixes() in its Allow
+	// to keep the config's allow list.
+	Guard *netguard.Policy
 }
 
 // Aggregator pulls sources and stores their stories. It is safe for
@@ -88,7 +96,7 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 	a := &Aggregator{
 		cfg:       cfg,
 		store:     st,
-		fetcher:   newFetcher(time.Duration(cfg.Fetch.Timeout), userAgent(cfg.Server.BaseURL)),
+		fetcher:   newFetcher(fetcherOptions{timeout: time.Duration(cfg.Fetch.Timeout), userAgent: userAgent(cfg.Server.BaseURL), guard: guard(cfg, opts.Guard)}),
 		now:       opts.Now,
 		onChange:  opts.OnChange,
 		onFetch:   opts.OnFetch,
@@ -104,6 +112,15 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		a.now = time.Now
 	}
 	return a
+}
+
+// guard is the address policy of fetches: g, or by default one refusing
+// only link-local and metadata addresses, with the config's allow list.
+func guard(cfg *config.Config, g *netguard.Policy) netguard.Policy {
+	if g != nil {
+		return *g
+	}
+	return netguard.Policy{Allow: cfg.Fetch.AllowPrefixes()}
 }
 
 func userAgent(baseURL string) string {

@@ -21,11 +21,18 @@ type Resolver interface {
 // scheme other than http(s), no host, a localhost name. It matches
 // ErrRefused.
 type URLError struct {
+	// URL is the refused URL, without its password; "" leaves it out of
+	// Error, for a caller that names it itself.
 	URL    string
 	Reason string
 }
 
-func (e *URLError) Error() string { return fmt.Sprintf("%s: %s", e.URL, e.Reason) }
+func (e *URLError) Error() string {
+	if e.URL == "" {
+		return e.Reason
+	}
+	return fmt.Sprintf("%s: %s", e.URL, e.Reason)
+}
 
 // Is makes errors.Is(err, ErrRefused) true.
 func (e *URLError) Is(target error) bool { return target == ErrRefused }
