@@ -213,16 +213,38 @@ var ErrUnknownSource = errors.New("unknown source")
 // most Fetch.Workers at once, and reports on each in the order asked. One
 // failing source never stops the others.
 func (a *Aggregator) FetchAll(ctx context.Context, ids ...string) []Report {
-	return a.fetchAll(ctx, false, ids)
+	return a.fetchAll(ctx, false, ids, Progress{})
 }
 
 // FetchAllDue is FetchAll for every source, each pulled as FetchDue pulls:
 // sources that must rest or are gone are reported, not pulled.
 func (a *Aggregator) FetchAllDue(ctx context.Context) []Report {
-	return a.fetchAll(ctx, true, nil)
+	return a.fetchAll(ctx, true, nil, Progress{})
 }
 
-func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Report {
+// Progress follows a FetchAllProgress as it goes, for a display. Either
+// func may be nil. They are called from the fetching goroutines, several
+// at once.
+type Progress struct {
+	// Started is called when the pull of a source begins, once it holds a
+	// worker and a slot on its partner's host (Fetch.Workers and
+	// Fetch.PerHost), so the sources started and not yet finished are
+	// those being pulled.
+	Started func(source string)
+	// Finished is called with each source's report as soon as that source
+	// is done, exactly once per source asked (also for an unknown source
+	// or one already being pulled, which never start), before
+	// FetchAllProgress returns.
+	Finished func(Report)
+}
+
+// FetchAllProgress is FetchAll telling p of each source as it starts and
+// as it finishes.
+func (a *Aggregator) FetchAllProgress(ctx context.Context, p Progress, ids ...string) []Report {
+	return a.fetchAll(ctx, false, ids, p)
+}
+
+func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string, p Progress) []Report {
 	sources := a.cfg.Sources
 	if len(ids) > 0 {
 		sources = make([]config.Source, 0, len(ids))
@@ -234,14 +256,22 @@ func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Rep
 			sources = append(sources, src)
 		}
 	}
+	finished := p.Finished
+	if finished == nil {
+		finished = func(Report) {}
+	}
 	reports := make([]Report, len(sources))
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		if _, ok := a.cfg.SourceByID(src.ID); !ok {
 			reports[i] = Report{Source: src.ID, Err: fmt.Errorf("aggregator: %w %q", ErrUnknownSource, src.ID)}
+			finished(reports[i])
 			continue
 		}
-		wg.Go(func() { reports[i] = a.fetch(ctx, src, due) })
+		wg.Go(func() {
+			reports[i] = a.fetch(ctx, src, due, p.Started)
+			finished(reports[i])
+		})
 	}
 	wg.Wait()
 	return reports
@@ -250,14 +280,14 @@ func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Rep
 // Fetch pulls one source now, whatever its rest or state, and stores what
 // changed. It is what an operator asks for.
 func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
-	return a.fetch(ctx, src, false)
+	return a.fetch(ctx, src, false, nil)
 }
 
 // FetchDue pulls one source unless it must rest (Report.Deferred: the
 // partner's Retry-After or caching hints, or backoff after failures) or the
 // partner said it is gone (Report.Disabled). The scheduler pulls this way.
 func (a *Aggregator) FetchDue(ctx context.Context, src config.Source) Report {
-	return a.fetch(ctx, src, true)
+	return a.fetch(ctx, src, true, nil)
 }
 
 // rest returns when the source may next be pulled on schedule; zero when
@@ -296,15 +326,16 @@ func (a *Aggregator) hostSlot(ctx context.Context, rawURL string) (func(), error
 	}
 }
 
-func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool) Report {
-	rep := a.attempt(ctx, src, due)
+// fetch pulls src; started, when not nil, is called once the pull begins.
+func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool, started func(string)) Report {
+	rep := a.attempt(ctx, src, due, started)
 	if a.onFetch != nil {
 		a.onFetch(rep)
 	}
 	return rep
 }
 
-func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool) Report {
+func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, started func(string)) Report {
 	if !a.claim(src.ID) {
 		return Report{Source: src.ID, Skipped: true}
 	}
@@ -334,6 +365,9 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool) R
 		case state.NotBefore != nil && start.Before(*state.NotBefore):
 			return Report{Source: src.ID, Deferred: true, NotBefore: *state.NotBefore}
 		}
+	}
+	if started != nil {
+		started(src.ID)
 	}
 	rep, record := a.pull(ctx, src, state, start)
 	rep.Took = a.now().Sub(start)
