@@ -211,7 +211,7 @@ func (f *fetcher) get(ctx context.Context, r request) (response, error) {
 		var refused *netguard.RefusedError
 		if errors.As(err, &refused) && refused.Dial != "" {
 			err = refused
-			if ue.URL != req.URL.String() {
+			if !sameURL(ue.URL, req.URL) {
 				err = fmt.Errorf("redirected to %s: %w", ue.URL, refused)
 			}
 		}
@@ -233,6 +233,17 @@ func (f *fetcher) get(ctx context.Context, r request) (response, error) {
 		return out, err
 	}
 	return out, nil
+}
+
+// sameURL reports whether a *url.Error's URL (its password hidden) is u.
+func sameURL(errURL string, u *url.URL) bool {
+	e, err := url.Parse(errURL)
+	if err != nil {
+		return false
+	}
+	plain := *u
+	e.User, plain.User = nil, nil
+	return e.String() == plain.String()
 }
 
 // readBody reads a 200 response's body into buf, gunzipping it if needed,

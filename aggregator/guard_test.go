@@ -248,3 +248,10 @@ func TestProxiedRequestsAreCheckedBeforeTheProxy(t *testing.T) {
 		t.Errorf("the proxy was asked for %q, want only the public feed", asked)
 	}
 }
+
+func TestSameURLIgnoresTheHiddenPassword(t *testing.T) {
+	u, _ := url.Parse("http://user:secret@partner.test/feed")
+	if !sameURL("http://user:***@partner.test/feed", u) || sameURL("http://user:***@other.test/feed", u) || sameURL("%zz", u) {
+		t.Error("sameURL")
+	}
+}
