@@ -87,7 +87,9 @@ func (d *fetchDisplay) finished(rep aggregator.Report) {
 	writeReport(&buf, rep)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if i := indexOf(d.running, rep.Source); i >= 0 {
+	// A source asked for twice is pulled once; the other report says
+	// Skipped and must not take it off the running list.
+	if i := indexOf(d.running, rep.Source); i >= 0 && !rep.Skipped {
 		d.running = append(d.running[:i], d.running[i+1:]...)
 	}
 	d.done++

@@ -192,3 +192,15 @@ func TestFetchPrintsEachSourceAsItFinishes(t *testing.T) {
 		t.Errorf("output to a non-terminal is not two plain lines: %q", all)
 	}
 }
+
+func TestSourceAskedTwiceStaysRunning(t *testing.T) {
+	var out bytes.Buffer
+	d := newFetchDisplay(&out, true, 80, 2)
+	d.started("nation")
+	d.finished(aggregator.Report{Source: "nation", Skipped: true})
+	out.Reset()
+	d.redraw()
+	if got := out.String(); got != "\r\x1b[K[1/2] 0 new, 0 failed · 1 running: nation" {
+		t.Errorf("status: %q", got)
+	}
+}
