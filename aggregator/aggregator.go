@@ -25,6 +25,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"wirefeed/config"
+	"wirefeed/netguard"
 	"wirefeed/store"
 )
 
@@ -53,6 +54,13 @@ type Options struct {
 	// OnFetch is called with the report of every fetch attempt, for
 	// metrics.
 	OnFetch func(Report)
+	// Guard decides which addresses fetches may connect to; it is checked
+	// on every connection (each redirect hop, each DNS answer as dialed).
+	// nil: link-local and cloud metadata addresses are refused, the rest
+	// allowed (netguard.Policy{Allow: fetch.allow_networks}). A Guard
+	// given is used as it is: put cfg.Fetch.AllowPrefixes() in its Allow
+	// to keep the config's allow list.
+	Guard *netguard.Policy
 }
 
 // Aggregator pulls sources and stores their stories. It is safe for
@@ -88,7 +96,7 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 	a := &Aggregator{
 		cfg:       cfg,
 		store:     st,
-		fetcher:   newFetcher(time.Duration(cfg.Fetch.Timeout), userAgent(cfg.Server.BaseURL)),
+		fetcher:   newFetcher(fetcherOptions{timeout: time.Duration(cfg.Fetch.Timeout), userAgent: userAgent(cfg.Server.BaseURL), guard: guard(cfg, opts.Guard)}),
 		now:       opts.Now,
 		onChange:  opts.OnChange,
 		onFetch:   opts.OnFetch,
@@ -104,6 +112,15 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		a.now = time.Now
 	}
 	return a
+}
+
+// guard is the address policy of fetches: g, or by default one refusing
+// only link-local and metadata addresses, with the config's allow list.
+func guard(cfg *config.Config, g *netguard.Policy) netguard.Policy {
+	if g != nil {
+		return *g
+	}
+	return netguard.Policy{Allow: cfg.Fetch.AllowPrefixes()}
 }
 
 func userAgent(baseURL string) string {
@@ -204,16 +221,38 @@ var ErrUnknownSource = errors.New("unknown source")
 // most Fetch.Workers at once, and reports on each in the order asked. One
 // failing source never stops the others.
 func (a *Aggregator) FetchAll(ctx context.Context, ids ...string) []Report {
-	return a.fetchAll(ctx, false, ids)
+	return a.fetchAll(ctx, false, ids, Progress{})
 }
 
 // FetchAllDue is FetchAll for every source, each pulled as FetchDue pulls:
 // sources that must rest or are gone are reported, not pulled.
 func (a *Aggregator) FetchAllDue(ctx context.Context) []Report {
-	return a.fetchAll(ctx, true, nil)
+	return a.fetchAll(ctx, true, nil, Progress{})
 }
 
-func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Report {
+// Progress follows a FetchAllProgress as it goes, for a display. Either
+// func may be nil. They are called from the fetching goroutines, several
+// at once.
+type Progress struct {
+	// Started is called when the pull of a source begins, once it holds a
+	// worker and a slot on its partner's host (Fetch.Workers and
+	// Fetch.PerHost), so the sources started and not yet finished are
+	// those being pulled.
+	Started func(source string)
+	// Finished is called with each source's report as soon as that source
+	// is done, exactly once per source asked (also for an unknown source
+	// or one already being pulled, which never start), before
+	// FetchAllProgress returns.
+	Finished func(Report)
+}
+
+// FetchAllProgress is FetchAll telling p of each source as it starts and
+// as it finishes.
+func (a *Aggregator) FetchAllProgress(ctx context.Context, p Progress, ids ...string) []Report {
+	return a.fetchAll(ctx, false, ids, p)
+}
+
+func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string, p Progress) []Report {
 	sources := a.cfg.Sources
 	if len(ids) > 0 {
 		sources = make([]config.Source, 0, len(ids))
@@ -225,19 +264,28 @@ func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Rep
 			sources = append(sources, src)
 		}
 	}
+	finished := p.Finished
+	if finished == nil {
+		finished = func(Report) {}
+	}
 	reports := make([]Report, len(sources))
 	var wg sync.WaitGroup
 	for i, src := range sources {
 		if _, ok := a.cfg.SourceByID(src.ID); !ok {
 			reports[i] = Report{Source: src.ID, Err: fmt.Errorf("aggregator: %w %q", ErrUnknownSource, src.ID)}
+			finished(reports[i])
 			continue
 		}
 		if src.Paused && len(ids) == 0 {
 			// Paused sources are pulled only when asked for by name.
 			reports[i] = Report{Source: src.ID, Paused: true}
+			finished(reports[i])
 			continue
 		}
-		wg.Go(func() { reports[i] = a.fetch(ctx, src, due) })
+		wg.Go(func() {
+			reports[i] = a.fetch(ctx, src, due, p.Started)
+			finished(reports[i])
+		})
 	}
 	wg.Wait()
 	return reports
@@ -246,7 +294,7 @@ func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string) []Rep
 // Fetch pulls one source now, whatever its rest or state, and stores what
 // changed. It is what an operator asks for.
 func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
-	return a.fetch(ctx, src, false)
+	return a.fetch(ctx, src, false, nil)
 }
 
 // FetchDue pulls one source unless an editor paused it (Report.Paused), it
@@ -254,7 +302,7 @@ func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
 // backoff after failures) or the partner said it is gone (Report.Disabled).
 // The scheduler pulls this way.
 func (a *Aggregator) FetchDue(ctx context.Context, src config.Source) Report {
-	return a.fetch(ctx, src, true)
+	return a.fetch(ctx, src, true, nil)
 }
 
 // rest returns when the source may next be pulled on schedule; zero when
@@ -293,15 +341,16 @@ func (a *Aggregator) hostSlot(ctx context.Context, rawURL string) (func(), error
 	}
 }
 
-func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool) Report {
-	rep := a.attempt(ctx, src, due)
+// fetch pulls src; started, when not nil, is called once the pull begins.
+func (a *Aggregator) fetch(ctx context.Context, src config.Source, due bool, started func(string)) Report {
+	rep := a.attempt(ctx, src, due, started)
 	if a.onFetch != nil {
 		a.onFetch(rep)
 	}
 	return rep
 }
 
-func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool) Report {
+func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, started func(string)) Report {
 	if due && src.Paused {
 		return Report{Source: src.ID, Paused: true}
 	}
@@ -334,6 +383,9 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool) R
 		case state.NotBefore != nil && start.Before(*state.NotBefore):
 			return Report{Source: src.ID, Deferred: true, NotBefore: *state.NotBefore}
 		}
+	}
+	if started != nil {
+		started(src.ID)
 	}
 	rep, record := a.pull(ctx, src, state, start)
 	rep.Took = a.now().Sub(start)

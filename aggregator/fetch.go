@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"wirefeed/netguard"
 )
 
 // DefaultMaxBody bounds the size of one fetched feed when the config gives
@@ -25,21 +27,59 @@ const maxRedirects = 10
 // fetcher does the HTTP side of a pull: conditional requests, gzip decoding
 // of its own (so that the size limit counts decompressed bytes) and clear
 // errors for redirect loops and oversized bodies. The whole fetch, body
-// included, is bounded by the caller's context.
+// included, is bounded by the caller's context. Every connection it makes
+// is checked by its address guard.
 type fetcher struct {
 	client    *http.Client
 	userAgent string
+	guard     netguard.Policy
+	resolver  netguard.Resolver
+	proxy     func(*http.Request) (*url.URL, error)
+	// proxies holds the "host:port" of every proxy the environment named
+	// so far: the operator's own, dialed without the guard (see proxyFor).
+	proxies sync.Map
 }
 
-// newFetcher returns a fetcher whose connect, TLS handshake and response
-// header waits are each bounded by timeout (connect and TLS by at most 10s).
-func newFetcher(timeout time.Duration, userAgent string) *fetcher {
-	dialer := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
+// fetcherOptions configure a fetcher; the zero guard and nil resolver and
+// proxy are the defaults.
+type fetcherOptions struct {
+	// timeout bounds connect, TLS handshake and response header waits
+	// (connect and TLS by at most 10s).
+	timeout   time.Duration
+	userAgent string
+	// guard decides which addresses may be connected to.
+	guard netguard.Policy
+	// resolver resolves host names, both for dialing and for checking a
+	// request sent through a proxy (default: the system's).
+	resolver *net.Resolver
+	// proxy picks a request's proxy (default http.ProxyFromEnvironment).
+	proxy func(*http.Request) (*url.URL, error)
+}
+
+// newFetcher returns a fetcher configured by o.
+func newFetcher(o fetcherOptions) *fetcher {
+	f := &fetcher{userAgent: o.userAgent, guard: o.guard, proxy: o.proxy, resolver: net.DefaultResolver}
+	if o.resolver != nil {
+		f.resolver = o.resolver
+	}
+	if f.proxy == nil {
+		f.proxy = http.ProxyFromEnvironment
+	}
+	dialTimeout := min(o.timeout, 10*time.Second)
+	// Control sees the address of every connection, after name
+	// resolution: each redirect hop and each DNS answer, as dialed.
+	guarded := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: o.resolver, Control: o.guard.Control}
+	direct := &net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second, Resolver: o.resolver}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   min(timeout, 10*time.Second),
-		ResponseHeaderTimeout: timeout,
+		Proxy: f.proxyFor,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if _, ok := f.proxies.Load(addr); ok {
+				return direct.DialContext(ctx, network, addr)
+			}
+			return guarded.DialContext(ctx, network, addr)
+		},
+		TLSHandshakeTimeout:   dialTimeout,
+		ResponseHeaderTimeout: o.timeout,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   4,
 		IdleConnTimeout:       90 * time.Second,
@@ -47,18 +87,49 @@ func newFetcher(timeout time.Duration, userAgent string) *fetcher {
 		// We ask for gzip and decode it ourselves, under the size limit.
 		DisableCompression: true,
 	}
-	return &fetcher{
-		client:    &http.Client{Transport: transport, CheckRedirect: checkRedirect},
-		userAgent: userAgent,
+	f.client = &http.Client{Transport: transport, CheckRedirect: f.checkRedirect}
+	return f
+}
+
+// proxyFor returns the proxy the environment (HTTP_PROXY, HTTPS_PROXY,
+// NO_PROXY) names for req, if any. A proxied request's connection goes to
+// the proxy, so the dial-time check never sees where the request goes:
+// its target is checked here instead, host name resolved, before it is
+// handed over. The proxy itself is the operator's choice and is trusted.
+// (The proxy resolves the name again; a name that changes its answer in
+// between is for the proxy's own rules to stop.)
+func (f *fetcher) proxyFor(req *http.Request) (*url.URL, error) {
+	proxy, err := f.proxy(req)
+	if err != nil || proxy == nil {
+		return proxy, err
 	}
+	if err := f.guard.CheckURL(req.Context(), req.URL.String(), f.resolver); err != nil {
+		return nil, fmt.Errorf("not sent through proxy %s: %w", proxy.Redacted(), err)
+	}
+	port := proxy.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443", "socks5": "1080", "socks5h": "1080"}[proxy.Scheme]
+	}
+	f.proxies.Store(net.JoinHostPort(proxy.Hostname(), port), true)
+	return proxy, nil
 }
 
 // checkRedirect stops a redirect loop at the first URL visited twice (there
-// is no cookie jar, so a loop never ends) and any chain at maxRedirects.
-func checkRedirect(req *http.Request, via []*http.Request) error {
+// is no cookie jar, so a loop never ends), any chain at maxRedirects, and
+// a redirect the guard refuses by its URL alone (another scheme than
+// http(s), a refused address written in the URL). A redirect to a host
+// name is checked when it is dialed.
+func (f *fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	from := via[len(via)-1].URL
+	if err := f.guard.CheckTarget(req.URL); err != nil {
+		if ue, ok := err.(*netguard.URLError); ok {
+			ue.URL = "" // named below
+		}
+		return fmt.Errorf("redirect from %s to %s refused: %w", from.Redacted(), req.URL.Redacted(), err)
+	}
 	for _, prev := range via {
 		if prev.URL.String() == req.URL.String() {
-			return fmt.Errorf("redirect loop: %s redirects back to %s", via[len(via)-1].URL, req.URL)
+			return fmt.Errorf("redirect loop: %s redirects back to %s", from, req.URL)
 		}
 	}
 	if len(via) >= maxRedirects {
@@ -130,8 +201,19 @@ func (f *fetcher) get(ctx context.Context, r request) (response, error) {
 	if err != nil {
 		// The caller names the source; the *url.Error's URL would only
 		// repeat it, or name a relative redirect target.
-		if ue, ok := err.(*url.Error); ok {
-			err = ue.Err
+		ue, ok := err.(*url.Error)
+		if !ok {
+			return response{}, err
+		}
+		err = ue.Err
+		// "dial tcp 10.0.0.5:80: refused to connect to 10.0.0.5:80 (...)"
+		// says it twice; name the redirect target it was for instead.
+		var refused *netguard.RefusedError
+		if errors.As(err, &refused) && refused.Dial != "" {
+			err = refused
+			if !sameURL(ue.URL, req.URL) {
+				err = fmt.Errorf("redirected to %s: %w", ue.URL, refused)
+			}
 		}
 		return response{}, err
 	}
@@ -151,6 +233,17 @@ func (f *fetcher) get(ctx context.Context, r request) (response, error) {
 		return out, err
 	}
 	return out, nil
+}
+
+// sameURL reports whether a *url.Error's URL (its password hidden) is u.
+func sameURL(errURL string, u *url.URL) bool {
+	e, err := url.Parse(errURL)
+	if err != nil {
+		return false
+	}
+	plain := *u
+	e.User, plain.User = nil, nil
+	return e.String() == plain.String()
 }
 
 // readBody reads a 200 response's body into buf, gunzipping it if needed,

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -143,6 +144,31 @@ type Fetch struct {
 	// after failures (default 6h). A failing source is retried at least
 	// this often, for ever.
 	MaxInterval Duration `yaml:"max_interval"`
+	// AllowNetworks lists networks fetches may reach even where the
+	// address guard refuses private addresses (sources added through the
+	// admin API): CIDR prefixes ("10.20.0.0/16") or single addresses.
+	// Link-local and cloud metadata addresses stay refused whatever this
+	// says.
+	AllowNetworks []Network `yaml:"allow_networks"`
+}
+
+// Network is an IP network written as a CIDR prefix ("10.0.0.0/8") or a
+// single address ("192.0.2.7", a /32).
+type Network netip.Prefix
+
+// Prefix returns n as a netip.Prefix.
+func (n Network) Prefix() netip.Prefix { return netip.Prefix(n) }
+
+// String formats n like netip.Prefix does.
+func (n Network) String() string { return netip.Prefix(n).String() }
+
+// AllowPrefixes returns AllowNetworks as prefixes, for netguard.Policy.
+func (f Fetch) AllowPrefixes() []netip.Prefix {
+	out := make([]netip.Prefix, len(f.AllowNetworks))
+	for i, n := range f.AllowNetworks {
+		out[i] = n.Prefix()
+	}
+	return out
 }
 
 // Section is one of the site's sections, published as its own feeds.

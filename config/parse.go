@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"wirefeed/netguard"
 )
 
 // Load reads the config file at path and parses it with Parse.
@@ -324,6 +326,23 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	*d = Duration(v)
 	return nil
 }
+
+// UnmarshalYAML accepts a CIDR prefix or a single IP address.
+func (n *Network) UnmarshalYAML(node *yaml.Node) error {
+	node = resolve(node)
+	if node.Kind != yaml.ScalarNode {
+		return fmt.Errorf("want a network such as \"10.0.0.0/8\" or an address, got %s", describe(node))
+	}
+	p, err := netguard.ParseNetwork(node.Value)
+	if err != nil {
+		return err
+	}
+	*n = Network(p)
+	return nil
+}
+
+// MarshalYAML writes n as "10.0.0.0/8".
+func (n Network) MarshalYAML() (any, error) { return n.String(), nil }
 
 // MarshalYAML writes d as a duration string such as "30s".
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }

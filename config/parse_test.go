@@ -108,7 +108,7 @@ func TestLoadShippedConfig(t *testing.T) {
 		Schedule:   "@every 10m",
 		Timezone:   "UTC",
 	}
-	if c.Server != want.Server || c.Storage != want.Storage || c.Fetch != want.Fetch ||
+	if c.Server != want.Server || c.Storage != want.Storage || !reflect.DeepEqual(c.Fetch, want.Fetch) ||
 		c.Schedule != want.Schedule || c.Timezone != want.Timezone {
 		t.Errorf("shipped config does not show the defaults: %+v", c)
 	}

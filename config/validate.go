@@ -13,6 +13,8 @@ import (
 	"github.com/robfig/cron/v3"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
+
+	"wirefeed/netguard"
 )
 
 // idPattern is what section and source ids must match: they appear in URLs.
@@ -91,6 +93,15 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	}
 	if c.Fetch.MaxItems < 1 {
 		v.errorf("fetch.max_items", "must be at least 1, got %d", c.Fetch.MaxItems)
+	}
+	for i, n := range c.Fetch.AllowNetworks {
+		key := fmt.Sprintf("fetch.allow_networks[%d]", i)
+		switch {
+		case !n.Prefix().IsValid():
+			v.errorf(key, "empty: want a network such as \"10.0.0.0/8\" or an address")
+		case netguard.AlwaysRefused(n.Prefix()):
+			v.errorf(key, "%s is link-local or cloud metadata, which fetches may never reach", n)
+		}
 	}
 
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {

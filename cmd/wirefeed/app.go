@@ -354,38 +354,31 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	return a.serve(ctx, reloads, nil)
 }
 
+// runFetch pulls the sources now, showing each one's result as it
+// finishes (see fetchDisplay).
 func runFetch(ctx context.Context, e *env, ids []string) error {
 	a, cfg, err := e.openApp(ctx)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	total := len(ids)
+	if total == 0 {
+		total = len(cfg.Sources)
+	}
+	width, terminal := terminalWidth(e.stdout)
+	display := newFetchDisplay(e.stdout, terminal, width, total)
+	stop := display.start()
+	reports := a.current().agg.FetchAllProgress(ctx, display.progress(), ids...)
+	stop()
 	failed := 0
-	for _, rep := range a.current().agg.FetchAll(ctx, ids...) {
+	for _, rep := range reports {
 		if rep.Err != nil {
 			failed++
-			fmt.Fprintf(e.stdout, "%-12s error: %v\n", rep.Source, rep.Err)
-			continue
-		}
-		took := rep.Took.Round(time.Millisecond)
-		switch {
-		case rep.Skipped:
-			fmt.Fprintf(e.stdout, "%-12s skipped: already being pulled\n", rep.Source)
-		case rep.NotModified:
-			fmt.Fprintf(e.stdout, "%-12s not modified (%s)\n", rep.Source, took)
-		default:
-			fmt.Fprintf(e.stdout, "%-12s %d new, %d updated, %d unchanged (%d items, %s)\n",
-				rep.Source, rep.New, rep.Updated, rep.Unchanged, rep.Items, took)
-		}
-		if rep.Discovered != "" {
-			fmt.Fprintf(e.stdout, "%-12s found its feed at %s\n", "", rep.Discovered)
-		}
-		if rep.Moved != "" {
-			fmt.Fprintf(e.stdout, "%-12s moved permanently to %s (update the config)\n", "", rep.Moved)
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d sources failed", failed, max(len(ids), len(cfg.Sources)))
+		return fmt.Errorf("%d of %d sources failed", failed, total)
 	}
 	return nil
 }

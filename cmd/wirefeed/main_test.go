@@ -99,8 +99,15 @@ sources:
 // writeConfig writes a config for partner p into a temp dir and returns its path.
 func writeConfig(t *testing.T, p *partnerServer) string {
 	t.Helper()
+	return writeConfigURL(t, p.URL)
+}
+
+// writeConfigURL writes a config for partner feeds under base into a temp
+// dir and returns its path.
+func writeConfigURL(t *testing.T, base string) string {
+	t.Helper()
 	dir := t.TempDir()
-	text := strings.NewReplacer("PARTNER", p.URL, "DB", filepath.Join(dir, "wirefeed.db")).Replace(e2eConfig)
+	text := strings.NewReplacer("PARTNER", base, "DB", filepath.Join(dir, "wirefeed.db")).Replace(e2eConfig)
 	path := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
