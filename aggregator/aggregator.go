@@ -78,7 +78,7 @@ type Aggregator struct {
 	perHost   int
 
 	mu      sync.Mutex
-	running map[string]bool
+	running map[string]chan struct{} // closed when the source's pull ends
 	// hosts holds, per partner host, a semaphore of Fetch.PerHost slots, so
 	// fifty sources on one host are never all pulled at once.
 	hosts map[string]chan struct{}
@@ -102,7 +102,7 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		onFetch:   opts.OnFetch,
 		authority: tagAuthority(cfg.Server.BaseURL),
 		workers:   make(chan struct{}, max(cfg.Fetch.Workers, 1)),
-		running:   map[string]bool{},
+		running:   map[string]chan struct{}{},
 		states:    map[string]store.Source{},
 		hosts:     map[string]chan struct{}{},
 		poll:      newPollPolicy(time.Duration(cfg.Fetch.MaxInterval)),
@@ -427,17 +427,35 @@ func (a *Aggregator) state(ctx context.Context, id string) (store.Source, error)
 func (a *Aggregator) claim(id string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.running[id] {
+	if _, busy := a.running[id]; busy {
 		return false
 	}
-	a.running[id] = true
+	a.running[id] = make(chan struct{})
 	return true
 }
 
 func (a *Aggregator) release(id string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	close(a.running[id])
 	delete(a.running, id)
+}
+
+// WaitIdle returns once no pull of the source is in progress, or when ctx
+// is done.
+func (a *Aggregator) WaitIdle(ctx context.Context, id string) error {
+	a.mu.Lock()
+	done, busy := a.running[id]
+	a.mu.Unlock()
+	if !busy {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // pull fetches, parses, normalizes and stores one source, returning the

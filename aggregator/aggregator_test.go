@@ -423,9 +423,18 @@ func TestSourceNeverRunsTwiceAtOnce(t *testing.T) {
 	if rep := h.agg.Fetch(context.Background(), src); !rep.Skipped {
 		t.Errorf("second concurrent fetch = %+v, want skipped", rep)
 	}
+	// WaitIdle waits for the pull in progress, and only for it.
+	short, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := h.agg.WaitIdle(short, "misc"); err == nil {
+		t.Error("WaitIdle returned while the pull was still in progress")
+	}
 	close(release)
 	if rep := <-first; rep.Err != nil || rep.New != 3 {
 		t.Errorf("first fetch = %+v", rep)
+	}
+	if err := h.agg.WaitIdle(short, "misc"); err != nil {
+		t.Errorf("WaitIdle with no pull in progress: %v", err)
 	}
 }
 

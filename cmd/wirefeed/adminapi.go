@@ -7,6 +7,7 @@ import (
 
 	"wirefeed/aggregator"
 	"wirefeed/config"
+	"wirefeed/netguard"
 )
 
 // adminBackend is the running daemon as the admin API drives it.
@@ -24,8 +25,16 @@ func (b adminBackend) Config() *config.Config { return b.a.current().cfg }
 func (b adminBackend) Fetch(ctx context.Context, id string) (any, error) {
 	g := b.a.current()
 	src, _ := g.cfg.SourceByID(id)
-	// The pull finishes even if the client gives up waiting.
+	// The pull finishes even if the client gives up waiting. One already in
+	// progress (the scheduler's, or the one a reload starts for a new
+	// source) is waited for, then the source is pulled again.
 	rep := g.agg.Fetch(context.WithoutCancel(ctx), src)
+	for rep.Skipped {
+		if err := g.agg.WaitIdle(ctx, id); err != nil {
+			return fetchReport(rep), err
+		}
+		rep = g.agg.Fetch(context.WithoutCancel(ctx), src)
+	}
 	rep.Log(b.a.log)
 	out := fetchReport(rep)
 	if rep.Err != nil {
@@ -103,8 +112,26 @@ func (a *app) adminServer() *http.Server {
 	}
 }
 
+// fetchGuard is the policy every fetch connection must pass. With the admin
+// API on, anyone holding its token could point a source anywhere, so
+// loopback and private addresses are refused too unless
+// fetch.allow_networks lists them; link-local and cloud metadata addresses
+// are refused always (nil: the aggregator's default, which does that).
+func fetchGuard(cfg *config.Config) *netguard.Policy {
+	if !cfg.Admin.Enabled() {
+		return nil
+	}
+	return &netguard.Policy{DenyPrivate: true, Allow: cfg.Fetch.AllowPrefixes()}
+}
+
 // feedURLGuard returns the check a feed URL given through the admin API
-// must pass.
+// must pass before it is written to the config: its host resolves only to
+// addresses fetchGuard allows. Fetches check again at every connection.
 func feedURLGuard(cfg *config.Config) func(context.Context, string) error {
-	return nil
+	policy := netguard.Policy{DenyPrivate: true, Allow: cfg.Fetch.AllowPrefixes()}
+	return func(ctx context.Context, rawURL string) error {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return policy.CheckURL(ctx, rawURL, nil)
+	}
 }

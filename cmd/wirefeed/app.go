@@ -90,6 +90,7 @@ func (a *app) build(ctx context.Context, cfg *config.Config, sum [sha256.Size]by
 	agg := aggregator.New(cfg, a.store, aggregator.Options{
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
 		OnFetch:  a.metrics.observe,
+		Guard:    fetchGuard(cfg),
 	})
 	g := &generation{cfg: cfg, sum: sum, agg: agg, pub: pub}
 	if cfg.Admin.Enabled() {
