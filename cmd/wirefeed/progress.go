@@ -195,10 +195,10 @@ func writeReport(w io.Writer, rep aggregator.Report) {
 	default:
 		dup := ""
 		if rep.Duplicates > 0 {
-			dup = fmt.Sprintf(" (%d already carried by another partner)", rep.Duplicates)
+			dup = fmt.Sprintf(", %d of the new already carried by another partner", rep.Duplicates)
 		}
-		fmt.Fprintf(w, "%-12s %d new%s, %d updated, %d unchanged (%d items, %s)\n",
-			rep.Source, rep.New, dup, rep.Updated, rep.Unchanged, rep.Items, took)
+		fmt.Fprintf(w, "%-12s %d new, %d updated, %d unchanged (%d items%s, %s)\n",
+			rep.Source, rep.New, rep.Updated, rep.Unchanged, rep.Items, dup, took)
 	}
 	if rep.Discovered != "" {
 		fmt.Fprintf(w, "%-12s found its feed at %s\n", "", rep.Discovered)
