@@ -165,7 +165,10 @@ func TestFetchReportsPerSourceAndFailsWhenOneFails(t *testing.T) {
 	path := writeConfig(t, p)
 
 	code, out, errOut := wirefeed(t, "fetch", "-config", path)
-	if code != 0 || !strings.Contains(out, "nation       6 new, 0 updated, 0 unchanged") || !strings.Contains(out, "jiji         8 new, 0 updated, 0 unchanged (8 items, 1 of the new already carried by another partner,") {
+	if code != 0 || !strings.Contains(out, "nation       6 new, 0 updated, 0 unchanged") || !strings.Contains(out, "jiji         8 new, 0 updated, 0 unchanged") ||
+		// One story is carried by both; whichever partner is pulled second
+		// brings it as a duplicate.
+		strings.Count(out, ", 1 of the new already carried by another partner,") != 1 {
 		t.Fatalf("first fetch: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, _ = wirefeed(t, "fetch", "-config", path, "nation")
