@@ -7,6 +7,7 @@
 //	wirefeed fetch [SOURCE…]  pull sources once now and exit
 //	wirefeed check            validate the config and exit
 //	wirefeed sources          list each source's fetch state
+//	wirefeed route STORY      explain which sections a stored story goes to, and why
 //	wirefeed demo             run against built-in sample feeds, no network
 //	wirefeed version          print the version
 //
@@ -51,6 +52,7 @@ func commands() []command {
 		{"fetch", "[SOURCE...]", "pull the named sources (default all) once now, print what changed and exit", runFetch},
 		{"check", "", "validate the config and exit", runCheck},
 		{"sources", "", "list each source's fetch state: last attempt and success, HTTP status, items, failures, next run, last error", runSources},
+		{"route", "[--explain] STORY", "show step by step why a stored story goes to its sections under the current config (STORY: its feed id, number or link)", runRoute},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
 	}
@@ -62,6 +64,7 @@ type env struct {
 	stdout, stderr io.Writer
 	configPath     string
 	listen         string
+	explain        bool
 	log            *slog.Logger
 }
 
@@ -101,6 +104,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&e.configPath, "config", defaultConfig, "config file `path` (env WIREFEED_CONFIG)")
 	if cmd.name == "run" || cmd.name == "demo" {
 		fs.StringVar(&e.listen, "listen", "", "override server.listen, e.g. 127.0.0.1:8080")
+	}
+	if cmd.name == "route" {
+		fs.BoolVar(&e.explain, "explain", true, "show every routing step and the config line behind it (-explain=false: the sections only)")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: wirefeed %s [flags] %s\n\n%s\n\nflags:\n", cmd.name, cmd.args, cmd.summary)
