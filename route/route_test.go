@@ -2,6 +2,7 @@ package route
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -259,6 +260,54 @@ func TestShippedConfig(t *testing.T) {
 		{Story{Source: "jiji", Categories: []string{"Economy"}}, []string{"economy"}},
 		{Story{Source: "jiji", Categories: []string{"Other"}}, []string{"other"}},
 		{Story{Source: "jiji", Categories: []string{"Weather"}}, []string{"other"}},
+	} {
+		if got := r.Sections(tt.st); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Sections(%+v) = %q, want %q", tt.st, got, tt.want)
+		}
+	}
+}
+
+// The example rules in the shipped config's comments, uncommented, are
+// valid and route as they say.
+func TestShippedConfigExamples(t *testing.T) {
+	data, err := os.ReadFile("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	in, uncommented := false, 0
+	for i, line := range lines {
+		switch {
+		case strings.Contains(line, `Example rules (to use them, remove the "# "`):
+			in = true
+		case in && !strings.HasPrefix(line, "    #"):
+			in = false
+		case in:
+			rest := strings.TrimPrefix(line, "    # ")
+			if strings.HasPrefix(rest, "include:") || strings.HasPrefix(rest, "exclude:") || strings.HasPrefix(rest, "  ") {
+				lines[i] = "    " + rest
+				uncommented++
+			}
+		}
+	}
+	if uncommented < 5 {
+		t.Fatalf("found %d example lines in config.yaml", uncommented)
+	}
+	cfg, err := config.Parse([]byte(strings.Join(lines, "\n")), "config.yaml")
+	if err != nil {
+		t.Fatalf("the examples do not parse: %v", err)
+	}
+	r := New(cfg)
+	for _, tt := range []struct {
+		st   Story
+		want []string
+	}{
+		{Story{Source: "nation", Title: "FIFA picks host city"}, []string{"nation", "sports"}},
+		{Story{Source: "jiji", Title: "Yokozuna withdraws", Categories: []string{"Sumo"}}, []string{"sports"}},
+		{Story{Source: "jiji", Title: "大相撲九州場所が開幕"}, []string{"sports"}},
+		{Story{Source: "nation", Title: "Sumo comes to Bangkok"}, []string{"nation"}},
+		{Story{Source: "nation", Title: "Betting odds shorten", Categories: []string{"Sports"}}, []string{"nation"}},
+		{Story{Source: "jiji", Title: "World Cup odds", Categories: []string{"Sports"}}, []string{}},
 	} {
 		if got := r.Sections(tt.st); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Sections(%+v) = %q, want %q", tt.st, got, tt.want)
