@@ -26,6 +26,7 @@ import (
 
 	"wirefeed/config"
 	"wirefeed/netguard"
+	"wirefeed/route"
 	"wirefeed/store"
 )
 
@@ -67,6 +68,7 @@ type Options struct {
 // concurrent use; a source is never pulled twice at once.
 type Aggregator struct {
 	cfg       *config.Config
+	router    *route.Router
 	store     Store
 	fetcher   *fetcher
 	now       func() time.Time
@@ -95,6 +97,7 @@ type Aggregator struct {
 func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 	a := &Aggregator{
 		cfg:       cfg,
+		router:    route.New(cfg),
 		store:     st,
 		fetcher:   newFetcher(fetcherOptions{timeout: time.Duration(cfg.Fetch.Timeout), userAgent: userAgent(cfg.Server.BaseURL), guard: guard(cfg, opts.Guard)}),
 		now:       opts.Now,
@@ -292,7 +295,8 @@ func (a *Aggregator) fetchAll(ctx context.Context, due bool, ids []string, p Pro
 }
 
 // Fetch pulls one source now, whatever its rest or state, and stores what
-// changed. It is what an operator asks for.
+// changed. It is what an operator asks for. Stories are routed as the
+// Aggregator's config routes stories of src.ID.
 func (a *Aggregator) Fetch(ctx context.Context, src config.Source) Report {
 	return a.fetch(ctx, src, false, nil)
 }
@@ -659,7 +663,8 @@ func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.F
 			continue
 		}
 		st := n.story(item)
-		st.Sections = src.Route(st.Categories)
+		st.Sections = a.router.Sections(route.Story{Source: src.ID, Title: st.Title,
+			Summary: st.Summary, Content: st.Content, Categories: st.Categories})
 		stories = append(stories, st)
 	}
 	return stories, settleIdentities(n, stories)

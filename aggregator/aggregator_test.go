@@ -121,8 +121,15 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessConfig(t, testConfig)
+}
+
+// newHarnessConfig is newHarness with another config, whose feed URLs
+// start with FEEDS.
+func newHarnessConfig(t *testing.T, text string) *harness {
+	t.Helper()
 	h := &harness{feeds: newFeedServer(t)}
-	cfg, err := config.Parse([]byte(strings.ReplaceAll(testConfig, "FEEDS", h.feeds.URL)), "test.yaml")
+	cfg, err := config.Parse([]byte(strings.ReplaceAll(text, "FEEDS", h.feeds.URL)), "test.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,6 +271,62 @@ func TestJijiCategoriesRouteWithFallback(t *testing.T) {
 	if !slices.Equal(h.changed, []string{"economy", "other", "politics", "sports"}) {
 		t.Errorf("changed sections = %v", h.changed)
 	}
+}
+
+// Include rules add sections from any source; exclude rules take them
+// away, and an excluded story does not fall back.
+func TestRoutingRules(t *testing.T) {
+	rules := strings.Replace(testConfig, "  - {id: headlines, title: Headlines, all: true}\n", `  - id: japan
+    include: [{title: Japan}]
+  - {id: headlines, title: Headlines, all: true}
+`, 1)
+	rules = strings.Replace(rules, "  - {id: sports, title: Sports}\n", "  - {id: sports, title: Sports, exclude: [{title: Yokozuna}]}\n", 1)
+	rules = strings.Replace(rules, "  - {id: other, title: Other}\n", "  - {id: other, title: Other, exclude: [{title: /Kyoto/}]}\n", 1)
+
+	t.Run("jiji", func(t *testing.T) {
+		h := newHarnessConfig(t, rules)
+		h.feeds.serve("/jiji", "jiji.rss")
+		if rep := h.fetch(t, "jiji"); rep.Err != nil || rep.New != 8 {
+			t.Fatalf("report %+v", rep)
+		}
+		for section, want := range map[string][]string{
+			"japan": {"Japan, Thailand sign pact to cut tariffs on auto parts, farm goods",
+				"Japan beats Australia to reach Asian women's volleyball final"},
+			"sports": {"Japan beats Australia to reach Asian women's volleyball final"},
+			"other":  {"Nursery waiting lists fall to record low"},
+		} {
+			got := titles(h.section(t, section))
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("section %s holds %q, want %q", section, got, want)
+			}
+		}
+		// The Kyoto story, excluded from its only section, is stored in
+		// none (the all: true section lists it).
+		all := h.section(t, "")
+		i := slices.IndexFunc(all, func(st store.Story) bool { return strings.Contains(st.Title, "Kyoto") })
+		if len(all) != 8 || i < 0 {
+			t.Fatalf("%d stories stored, Kyoto at %d", len(all), i)
+		}
+		if secs, err := h.store.StorySections(context.Background(), all[i].ID); err != nil || len(secs) != 0 {
+			t.Errorf("excluded story is in %q (%v)", secs, err)
+		}
+	})
+	t.Run("from a source without the section", func(t *testing.T) {
+		h := newHarnessConfig(t, rules)
+		h.feeds.serve("/misc", "nation.rss")
+		if rep := h.fetch(t, "misc"); rep.Err != nil || rep.New != 6 {
+			t.Fatalf("report %+v", rep)
+		}
+		if got := titles(h.section(t, "japan")); !slices.Equal(got, []string{"Thailand and Japan sign pact to cut tariffs on auto parts and farm goods"}) {
+			t.Errorf("japan holds %q", got)
+		}
+		// Placed by a rule, the story is not also sent to the fallback.
+		if got := len(h.section(t, "other")); got != 5 {
+			t.Errorf("other holds %d stories, want the 5 no rule placed", got)
+		}
+	})
 }
 
 func TestRefetchWritesNothingAndEditUpdatesInPlace(t *testing.T) {

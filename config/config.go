@@ -46,6 +46,9 @@ type Config struct {
 
 	// loc is Timezone parsed by Parse; see Location.
 	loc *time.Location
+	// lines is the line of every key path in the file, kept by Parse; see
+	// Line.
+	lines map[string]int
 }
 
 // Server configures the HTTP publisher.
@@ -184,8 +187,16 @@ type Section struct {
 	// (default 50, also when written as 0).
 	Limit int `yaml:"limit"`
 	// All makes the section carry the newest stories of every section
-	// (e.g. "headlines"); nothing is routed to it explicitly.
+	// (e.g. "headlines"); nothing is routed to it explicitly, and it takes
+	// no Include or Exclude rules.
 	All bool `yaml:"all"`
+	// Include places in the section every story that one of these rules
+	// matches, whichever source it comes from (unless the rule names
+	// sources). See Rule.
+	Include []Rule `yaml:"include"`
+	// Exclude takes out of the section every story that one of these rules
+	// matches, however it was placed there: exclude always wins.
+	Exclude []Rule `yaml:"exclude"`
 }
 
 // Source is one partner feed.
@@ -235,8 +246,18 @@ type Source struct {
 	// loc is Timezone parsed by Parse; see Location.
 	loc *time.Location
 	// routes is Categories keyed by normalized category, built by Parse so
-	// that Route does not scan Categories; nil in a Source built in code.
-	routes map[string][]string
+	// that CategorySections does not scan Categories; nil in a Source built
+	// in code.
+	routes map[string]categoryRoute
+	// keyPath is where the source is in the file ("sources[1]"), set by
+	// Parse.
+	keyPath string
+}
+
+// categoryRoute is one entry of Source.Categories.
+type categoryRoute struct {
+	written  string // the category as written in the config
+	sections []string
 }
 
 // StringList is a YAML value written either as one string or as a list.

@@ -1,8 +1,8 @@
 package config
 
 import (
+	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -70,10 +70,14 @@ func setDefault[T comparable](v *T, def T) {
 	}
 }
 
-// prepare precomputes what the helpers use, once c is valid.
-func (c *Config) prepare() {
+// prepare precomputes what the helpers use, once c is valid. lines is the
+// line of each key path, as the decoder recorded them. (Section rules are
+// compiled by validation, which checks them.)
+func (c *Config) prepare(lines map[string]int) {
 	c.loc = c.Location()
+	c.lines = lines
 	for i := range c.Sources {
+		c.Sources[i].keyPath = fmt.Sprintf("sources[%d]", i)
 		c.Sources[i].routes = c.Sources[i].buildRoutes()
 		if c.Sources[i].Timezone != "" {
 			c.Sources[i].loc = c.Sources[i].Location()
@@ -143,58 +147,46 @@ func (s Source) EffectiveSchedule(def string) string {
 	return def
 }
 
-// Route returns the ids of the sections a story of this source goes to,
-// given the story's own categories as the partner wrote them: s.Sections,
-// then the sections its categories map to (matched regardless of case and
-// surrounding space) in the order the story lists them, without repeats.
-// If that is empty it returns [s.Fallback], or nothing if there is no
-// Fallback. Sections with "all: true" are never among them; they take every
-// story by themselves.
-//
-// On a Source from Parse, Route uses a lookup table built by Parse (so
-// Categories must not be changed afterwards); on one built in code it scans
-// Categories instead. The result is a new slice.
-func (s Source) Route(categories []string) []string {
-	out := make([]string, 0, len(s.Sections)+len(categories)+1)
-	add := func(ids []string) {
-		for _, id := range ids {
-			if !slices.Contains(out, id) {
-				out = append(out, id)
-			}
-		}
-	}
-	add(s.Sections)
-	for _, c := range categories {
-		add(s.categoryTargets(c))
-	}
-	if len(out) == 0 && s.Fallback != "" {
-		out = append(out, s.Fallback)
-	}
-	return out
-}
+// Line returns the line in the config file of a key path such as
+// "sources[1].fallback" or "sections[2].include[0]", or of its nearest
+// parent in the file; 0 if unknown (a Config built in code).
+func (c *Config) Line(keyPath string) int { return lineOf(c.lines, keyPath) }
 
-// categoryTargets returns the sections category maps to.
-func (s Source) categoryTargets(category string) []string {
+// KeyPath returns where the source is in the config, such as "sources[1]";
+// "" for a Source not from Parse.
+func (s Source) KeyPath() string { return s.keyPath }
+
+// CategorySections returns the sections a story of this source goes to for
+// one of its own categories as the partner wrote it, matched against
+// Categories regardless of case and surrounding space, and the category as
+// written in Categories. It returns ("", nil) for a category Categories
+// does not list.
+//
+// On a Source from Parse it uses a lookup table built by Parse (so
+// Categories must not be changed afterwards); on one built in code it
+// scans Categories. The slice is shared: do not change it.
+func (s Source) CategorySections(category string) (written string, sections []string) {
 	norm := normCategory(category)
 	if s.routes != nil {
-		return s.routes[norm]
+		r := s.routes[norm]
+		return r.written, r.sections
 	}
 	for c, ids := range s.Categories {
 		if normCategory(c) == norm {
-			return ids
+			return c, ids
 		}
 	}
-	return nil
+	return "", nil
 }
 
 // buildRoutes returns Categories keyed by normalized category.
-func (s Source) buildRoutes() map[string][]string {
+func (s Source) buildRoutes() map[string]categoryRoute {
 	if len(s.Categories) == 0 {
 		return nil
 	}
-	routes := make(map[string][]string, len(s.Categories))
+	routes := make(map[string]categoryRoute, len(s.Categories))
 	for c, ids := range s.Categories {
-		routes[normCategory(c)] = ids
+		routes[normCategory(c)] = categoryRoute{written: c, sections: ids}
 	}
 	return routes
 }

@@ -2,82 +2,46 @@ package config
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 )
 
-func TestRoute(t *testing.T) {
+// Routing itself is tested in package route; these test the lookups it
+// uses.
+func TestCategorySections(t *testing.T) {
 	nation := Source{
-		ID:       "nation",
-		Sections: []string{"nation"},
+		ID: "nation",
 		Categories: map[string]StringList{
 			"Politics":  {"politics"},
-			"Business":  {"economy"},
 			" Economy ": {"economy"},
 			"Sports":    {"sports", "nation"},
 			"Ignored":   nil,
 		},
-		Fallback: "other", // never used: Sections always places a story
 	}
-	jiji := Source{
-		ID: "jiji",
-		Categories: map[string]StringList{
-			"Politics": {"politics"},
-			"Economy":  {"economy"},
-			"Other":    {"other"},
-		},
-		Fallback: "other",
-	}
-	bare := Source{ID: "bare", Categories: map[string]StringList{"Politics": {"politics"}}}
-	twoSections := Source{ID: "two", Sections: []string{"b", "a", "b"}}
-
 	tests := []struct {
-		name string
-		src  Source
-		cats []string
-		want []string
+		category, written string
+		want              []string
 	}{
-		{"sections only", nation, nil, []string{"nation"}},
-		{"sections then category", nation, []string{"Politics"}, []string{"nation", "politics"}},
-		{"case and space ignored", nation, []string{"  POLITICS "}, []string{"nation", "politics"}},
-		{"key with spaces matches", nation, []string{"economy"}, []string{"nation", "economy"}},
-		{"story order", nation, []string{"Business", "Politics"}, []string{"nation", "economy", "politics"}},
-		{"story order reversed", nation, []string{"Politics", "Business"}, []string{"nation", "politics", "economy"}},
-		{"dedupe across categories", nation, []string{"Business", "Economy", "business"}, []string{"nation", "economy"}},
-		{"dedupe against sections", nation, []string{"Sports"}, []string{"nation", "sports"}},
-		{"unknown category", nation, []string{"Weather"}, []string{"nation"}},
-		{"category mapped to nothing", nation, []string{"Ignored"}, []string{"nation"}},
-		{"category", jiji, []string{"Economy"}, []string{"economy"}},
-		{"fallback when unplaced", jiji, []string{"Weather"}, []string{"other"}},
-		{"fallback without categories", jiji, nil, []string{"other"}},
-		{"fallback not added when placed", jiji, []string{"Weather", "Politics"}, []string{"politics"}},
-		{"explicit other", jiji, []string{"other", "Politics"}, []string{"other", "politics"}},
-		{"empty category", jiji, []string{""}, []string{"other"}},
-		{"no fallback", bare, []string{"Weather"}, nil},
-		{"no fallback no categories", bare, nil, nil},
-		{"duplicate sections", twoSections, nil, []string{"b", "a"}},
-		{"zero source", Source{}, []string{"x"}, nil},
+		{"Politics", "Politics", []string{"politics"}},
+		{"  POLITICS ", "Politics", []string{"politics"}},
+		{"economy", " Economy ", []string{"economy"}},
+		{"Sports", "Sports", []string{"sports", "nation"}},
+		{"Ignored", "Ignored", nil},
+		{"Weather", "", nil},
+		{"", "", nil},
 	}
+	indexed := nation
+	indexed.routes = indexed.buildRoutes()
 	for _, tt := range tests {
-		indexed := tt.src
-		indexed.routes = indexed.buildRoutes()
-		for _, v := range []struct {
-			how string
-			src Source
-		}{{"hand-built", tt.src}, {"indexed", indexed}} {
-			got := v.src.Route(tt.cats)
-			if len(got) != len(tt.want) || (len(got) > 0 && !reflect.DeepEqual(got, tt.want)) {
-				t.Errorf("%s (%s): Route(%q) = %q, want %q", tt.name, v.how, tt.cats, got, tt.want)
+		for how, src := range map[string]Source{"hand-built": nation, "indexed": indexed} {
+			written, got := src.CategorySections(tt.category)
+			if written != tt.written || !reflect.DeepEqual([]string(got), tt.want) && len(got)+len(tt.want) > 0 {
+				t.Errorf("%s: CategorySections(%q) = %q, %q; want %q, %q", how, tt.category, written, got, tt.written, tt.want)
 			}
 		}
 	}
-
-	// The result is the caller's to change.
-	got := nation.Route(nil)
-	got[0] = "changed"
-	if nation.Sections[0] != "nation" {
-		t.Error("Route returned s.Sections itself")
+	if w, got := (Source{}).CategorySections("x"); w != "" || got != nil {
+		t.Errorf("zero source: %q, %q", w, got)
 	}
 }
 
@@ -87,12 +51,21 @@ func TestParseIndexesRoutes(t *testing.T) {
 	if src.routes == nil {
 		t.Fatal("Parse did not index categories")
 	}
-	if got, want := src.Route([]string{"NEWS", "sport"}), []string{"news", "sport"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("Route = %q, want %q", got, want)
+	if w, got := src.CategorySections("NEWS"); w != "News" || !reflect.DeepEqual(got, []string{"news", "sport"}) {
+		t.Errorf("CategorySections(NEWS) = %q, %q", w, got)
 	}
-	// SourceByID hands out a copy that keeps the index.
-	if s, _ := c.SourceByID("wire"); s.routes == nil {
-		t.Error("SourceByID lost the index")
+	if w, got := src.CategorySections("sport"); w != " Sport " || !reflect.DeepEqual(got, []string{"sport"}) {
+		t.Errorf("CategorySections(sport) = %q, %q", w, got)
+	}
+	// SourceByID hands out a copy that keeps the index and its place.
+	if s, _ := c.SourceByID("wire"); s.routes == nil || s.KeyPath() != "sources[0]" {
+		t.Errorf("SourceByID lost the index or key path: %q", s.KeyPath())
+	}
+	if got := c.Line(src.KeyPath() + `.categories["News"]`); got != 11 {
+		t.Errorf("line of the News category = %d, want 11", got)
+	}
+	if got := c.Line("sources[0].no.such.key"); got != 7 {
+		t.Errorf("line of an absent key = %d, want its parent's, 7", got)
 	}
 }
 
@@ -151,19 +124,5 @@ func TestLocationWithoutParse(t *testing.T) {
 	}
 	if loc := (&Config{Timezone: "Asia/Tokyo"}).Location(); loc.String() != "Asia/Tokyo" {
 		t.Errorf("Asia/Tokyo: %v", loc)
-	}
-}
-
-func BenchmarkRoute(b *testing.B) {
-	c, err := Load("../config.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	src, _ := c.SourceByID("nation")
-	cats := []string{"Business", " politics", "Thailand"}
-	for b.Loop() {
-		if r := src.Route(cats); len(r) != 3 {
-			b.Fatal(strings.Join(r, ","))
-		}
 	}
 }

@@ -465,6 +465,9 @@ func restoreBlankLines(orig, out []byte) []byte {
 	next := 0 // first line of orig not yet matched
 	lastBlank := true
 	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue // the encoder's own, after foot comments: orig decides
+		}
 		matched := -1
 		for j := next; j < len(origLines) && j < next+lookahead; j++ {
 			if origLines[j] == line {

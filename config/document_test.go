@@ -43,7 +43,7 @@ func TestDocumentEditsKeepCommentsAndLayout(t *testing.T) {
 	if err := doc.Patch(Sources, "jiji", Fields{"paused": true, "fallback": nil}); err != nil {
 		t.Fatal(err)
 	}
-	if err := doc.Patch(Sections, "sports", Fields{"limit": float64(20)}); err != nil {
+	if err := doc.Patch(Sections, "other", Fields{"limit": float64(20)}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, out, err := doc.Check()
@@ -56,7 +56,7 @@ func TestDocumentEditsKeepCommentsAndLayout(t *testing.T) {
 		"    # Every Nation story is Thai news; its categories add more sections.\n",
 		"\n  - id: bangkokpost\n    name: Bangkok Post\n    url: https://www.bangkokpost.com/rss/data/topstories.xml\n    sections: [nation]\n    priority: 50\n",
 		"    paused: true\n",
-		"  - id: sports\n    title: Sports\n    description: Sports news\n    limit: 20\n",
+		"  - id: other\n    title: Other\n    description: Stories that fit no other section\n    limit: 20\n  - id: headlines\n",
 		"\nstorage:\n", // blank lines between blocks survive
 	} {
 		if !strings.Contains(text, want) {

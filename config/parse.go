@@ -54,7 +54,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 		return nil, d.errs.sorted()
 	}
 	cfg.Path = filename
-	cfg.prepare()
+	cfg.prepare(d.lines)
 	return &cfg, nil
 }
 

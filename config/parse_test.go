@@ -80,22 +80,23 @@ func TestLoadShippedConfig(t *testing.T) {
 		jiji.URL != "https://jen.jiji.com/rss/news.rss" || jiji.Fallback != "other" {
 		t.Errorf("jiji = %+v", jiji)
 	}
-	routes := []struct {
-		src  Source
-		cats []string
-		want []string
+	for _, r := range []struct {
+		src      Source
+		category string
+		want     []string
 	}{
-		{nation, []string{"Business"}, []string{"nation", "economy"}},
-		{nation, []string{"politics", "Sports"}, []string{"nation", "politics", "sports"}},
-		{nation, nil, []string{"nation"}},
-		{jiji, []string{"Economy"}, []string{"economy"}},
-		{jiji, []string{"Other"}, []string{"other"}},
-		{jiji, []string{"Weather"}, []string{"other"}},
-	}
-	for _, r := range routes {
-		if got := r.src.Route(r.cats); !reflect.DeepEqual(got, r.want) {
-			t.Errorf("%s.Route(%q) = %q, want %q", r.src.ID, r.cats, got, r.want)
+		{nation, "Business", []string{"economy"}},
+		{nation, "politics", []string{"politics"}},
+		{nation, "Weather", nil},
+		{jiji, "Economy", []string{"economy"}},
+		{jiji, "Other", []string{"other"}},
+	} {
+		if _, got := r.src.CategorySections(r.category); !reflect.DeepEqual([]string(got), r.want) && len(got)+len(r.want) > 0 {
+			t.Errorf("%s.CategorySections(%q) = %q, want %q", r.src.ID, r.category, got, r.want)
 		}
+	}
+	if !reflect.DeepEqual(nation.Sections, []string{"nation"}) {
+		t.Errorf("nation.Sections = %q", nation.Sections)
 	}
 	want := Config{
 		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
@@ -150,9 +151,14 @@ func TestDefaults(t *testing.T) {
 		Sources: []Source{{
 			ID: "wire", Name: "wire", Attribution: "Provided by wire",
 			URL: "https://example.com/feed.xml", Priority: 100, Site: "example.com",
+			keyPath: "sources[0]",
 		}},
 		loc: time.UTC,
 	}
+	if c.Line("sources[0].url") != 5 {
+		t.Errorf("line of sources[0].url = %d, want 5", c.Line("sources[0].url"))
+	}
+	c.lines = nil
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}
@@ -199,7 +205,7 @@ func TestNullMeansAbsent(t *testing.T) {
 	if c.Server.Listen != ":8080" || c.Storage.Path != "wirefeed.db" || c.Fetch.Jitter != Duration(10*time.Second) {
 		t.Errorf("nulls not defaulted: %+v", c)
 	}
-	if got := c.Sources[0].Route([]string{"sports"}); len(got) != 0 {
+	if _, got := c.Sources[0].CategorySections("sports"); len(got) != 0 {
 		t.Errorf("category mapped to nothing routes to %q", got)
 	}
 }

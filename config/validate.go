@@ -122,7 +122,7 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 		}
 	}
 
-	sections := v.sections(c.Sections)
+	sections := v.sections(c.Sections, c.Sources)
 	seen := map[string]int{} // source id -> line
 	for i, src := range c.Sources {
 		v.source(fmt.Sprintf("sources[%d]", i), src, sections, seen)
@@ -136,18 +136,31 @@ func (v *validator) errorf(key, format string, args ...any) {
 	v.errs = append(v.errs, &Error{File: v.file, Line: v.line(key), Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
+// errorAt records a problem with key at a line known better than key's.
+func (v *validator) errorAt(line int, key, format string, args ...any) {
+	if line == 0 {
+		line = v.line(key)
+	}
+	v.errs = append(v.errs, &Error{File: v.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
 // line returns the line of key or of its nearest recorded parent.
-func (v *validator) line(key string) int {
+func (v *validator) line(key string) int { return lineOf(v.lines, key) }
+
+// lineOf returns the line of key in lines, or of its nearest recorded
+// parent; 0 if none is recorded.
+func lineOf(lines map[string]int, key string) int {
 	for {
-		if line, ok := v.lines[key]; ok || key == "" {
+		if line, ok := lines[key]; ok || key == "" {
 			return line
 		}
 		key = key[:max(strings.LastIndexAny(key, ".["), 0)]
 	}
 }
 
-// sections checks the sections and returns them by id.
-func (v *validator) sections(list []Section) map[string]Section {
+// sections checks the sections, compiling their rules, and returns them by
+// id.
+func (v *validator) sections(list []Section, sources []Source) map[string]Section {
 	if len(list) == 0 {
 		v.errorf("sections", "at least one section is required")
 	}
@@ -159,6 +172,15 @@ func (v *validator) sections(list []Section) map[string]Section {
 		byID[s.ID] = s
 		if s.Limit < minLimit || s.Limit > maxLimit {
 			v.errorf(key+".limit", "must be between %d and %d, got %d", minLimit, maxLimit, s.Limit)
+		}
+		switch {
+		case s.All && len(s.Include) > 0:
+			v.errorf(key+".include", "section %q has \"all: true\" and takes every story already; include rules are for the other sections", s.ID)
+		case s.All && len(s.Exclude) > 0:
+			v.errorf(key+".exclude", "not supported on section %q: with \"all: true\" it lists every published story; add the exclude rule to the sections the story is routed to", s.ID)
+		default:
+			v.rules(key+".include", s.Include, sources)
+			v.rules(key+".exclude", s.Exclude, sources)
 		}
 	}
 	return byID

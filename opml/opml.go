@@ -60,6 +60,10 @@ type section struct {
 	Description string `xml:"description,attr,omitempty"`
 	Limit       int    `xml:"limit,attr,omitempty"`
 	All         bool   `xml:"all,attr,omitempty"`
+	// Include and Exclude are the section's routing rules as JSON: a list
+	// of objects mapping title, summary, category and source to patterns.
+	Include string `xml:"include,attr,omitempty"`
+	Exclude string `xml:"exclude,attr,omitempty"`
 }
 
 // outline is a feed (it has an xmlUrl) or a folder of outlines. Attrs
@@ -107,7 +111,8 @@ func Export(w io.Writer, cfg *config.Config, now time.Time) error {
 	}
 	for _, sec := range cfg.Sections {
 		doc.Head.Sections = append(doc.Head.Sections, section{ID: sec.ID, Title: sec.Title,
-			Description: sec.Description, Limit: sec.Limit, All: sec.All})
+			Description: sec.Description, Limit: sec.Limit, All: sec.All,
+			Include: rulesJSON(sec.Include), Exclude: rulesJSON(sec.Exclude)})
 	}
 	for _, src := range cfg.Sources {
 		doc.Body = append(doc.Body, sourceOutline(src))
@@ -124,6 +129,26 @@ func Export(w io.Writer, cfg *config.Config, now time.Time) error {
 		return fmt.Errorf("opml: %w", err)
 	}
 	return nil
+}
+
+// rulesJSON writes routing rules as the config file holds them, as JSON;
+// "" for none.
+func rulesJSON(rules []config.Rule) string {
+	if len(rules) == 0 {
+		return ""
+	}
+	out := make([]map[string][]string, len(rules))
+	for i, r := range rules {
+		m := map[string][]string{}
+		for key, ps := range map[string]config.Patterns{"title": r.Title, "summary": r.Summary, "category": r.Category, "source": r.Source} {
+			for _, p := range ps {
+				m[key] = append(m[key], p.Text)
+			}
+		}
+		out[i] = m
+	}
+	data, _ := json.Marshal(out) // maps of strings always encode
+	return string(data)
 }
 
 // sourceOutline is one source as a feed outline: the standard attributes
@@ -382,6 +407,16 @@ func (im *importer) addSection(sec section) error {
 	}
 	if sec.All {
 		fields["all"] = true
+	}
+	for key, text := range map[string]string{"include": sec.Include, "exclude": sec.Exclude} {
+		if text == "" {
+			continue
+		}
+		var rules []any
+		if err := json.Unmarshal([]byte(text), &rules); err != nil {
+			return fmt.Errorf("opml: section %s: %s is not a JSON list of rules: %w", sec.ID, key, err)
+		}
+		fields[key] = rules
 	}
 	if err := im.doc.Add(config.Sections, fields); err != nil {
 		return fmt.Errorf("opml: section %s: %w", sec.ID, err)

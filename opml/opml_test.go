@@ -18,7 +18,13 @@ sections:
   - {id: nation, title: Nation, description: News from Thailand}
   - {id: politics, title: Politics}
   - {id: economy, title: Economy, limit: 20}
-  - {id: sports, title: Sports}
+  - id: sports
+    title: Sports
+    include:
+      - title: [World Cup, /\bFIFA\b/i]
+      - {source: jiji, category: Sumo}
+    exclude:
+      - summary: betting
   - {id: other, title: Other}
   - {id: headlines, title: Headlines, all: true}
 sources:
@@ -91,8 +97,19 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("imported config refused: %v", err)
 	}
-	if !reflect.DeepEqual(got.Sections, orig.Sections) {
-		t.Errorf("sections after round trip:\n got %+v\nwant %+v", got.Sections, orig.Sections)
+	if len(got.Sections) != len(orig.Sections) {
+		t.Fatalf("%d sections after round trip, want %d", len(got.Sections), len(orig.Sections))
+	}
+	for i, want := range orig.Sections {
+		have := got.Sections[i]
+		if have.ID != want.ID || have.Title != want.Title || have.Description != want.Description ||
+			have.Limit != want.Limit || have.All != want.All ||
+			rulesJSON(have.Include) != rulesJSON(want.Include) || rulesJSON(have.Exclude) != rulesJSON(want.Exclude) {
+			t.Errorf("section %d after round trip:\n got %+v\nwant %+v", i, have, want)
+		}
+	}
+	if rulesJSON(got.Sections[3].Include) != `[{"title":["World Cup","/\\bFIFA\\b/i"]},{"category":["Sumo"],"source":["jiji"]}]` {
+		t.Errorf("sports include rules after round trip: %s", rulesJSON(got.Sections[3].Include))
 	}
 	for i := range orig.Sources {
 		want, have := orig.Sources[i], got.Sources[i]

@@ -1,13 +1,13 @@
 package publisher
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"wirefeed/config"
+	"wirefeed/route"
 )
 
 // Bounds of a feed's max-age: clients should not poll more often than once
@@ -18,8 +18,10 @@ const (
 )
 
 // sectionMaxAges returns how long each section's feeds may be cached: the
-// shortest poll interval of the sources that route stories to the section
-// (of every source for an `all: true` section), clamped to
+// shortest poll interval of the sources that can route stories to the
+// section (through their sections, categories or fallback, or the
+// section's include rules; every source for an `all: true` section),
+// clamped to
 // [minMaxAge, maxMaxAge]. A feed cannot change faster than its sources are
 // polled. A section no source routes to gets the default schedule's
 // interval, and a schedule that does not parse counts as minMaxAge.
@@ -40,7 +42,7 @@ func sectionMaxAges(cfg *config.Config, sections []config.Section) map[string]ti
 	for _, sec := range sections {
 		age := time.Duration(0)
 		for i, src := range cfg.Sources {
-			if (sec.All || routesTo(src, sec.ID)) && (age == 0 || sources[i] < age) {
+			if (sec.All || route.Reaches(src, sec)) && (age == 0 || sources[i] < age) {
 				age = sources[i]
 			}
 		}
@@ -50,20 +52,6 @@ func sectionMaxAges(cfg *config.Config, sections []config.Section) map[string]ti
 		ages[sec.ID] = min(max(age, minMaxAge), maxMaxAge)
 	}
 	return ages
-}
-
-// routesTo reports whether src can route a story to the section: through its
-// sections, its category map or its fallback.
-func routesTo(src config.Source, section string) bool {
-	if src.Fallback == section || slices.Contains(src.Sections, section) {
-		return true
-	}
-	for _, ids := range src.Categories {
-		if slices.Contains(ids, section) {
-			return true
-		}
-	}
-	return false
 }
 
 // pollInterval returns the shortest gap between consecutive activations of

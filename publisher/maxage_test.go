@@ -80,3 +80,32 @@ func TestCacheControlFollowsSchedules(t *testing.T) {
 		t.Error("RSS ttl does not match the max-age")
 	}
 }
+
+// A section filled by include rules changes as fast as the sources its
+// rules accept.
+func TestSectionMaxAgesFollowIncludeRules(t *testing.T) {
+	cfg, err := config.Parse([]byte(`schedule: "@hourly"
+sections:
+  - id: any
+    include: [{title: FIFA}]
+  - id: fromslow
+    include: [{source: slow, title: FIFA}]
+  - id: none
+sources:
+  - {id: fast, url: "https://a.example/rss", schedule: "@every 2m"}
+  - {id: slow, url: "https://b.example/rss", schedule: "@every 30m"}
+`), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sectionMaxAges(cfg, cfg.Sections)
+	for sec, want := range map[string]time.Duration{
+		"any":      2 * time.Minute,  // any source's story may match
+		"fromslow": 30 * time.Minute, // only slow's may
+		"none":     time.Hour,        // the default schedule
+	} {
+		if got[sec] != want {
+			t.Errorf("section %s: max-age %v, want %v", sec, got[sec], want)
+		}
+	}
+}

@@ -9,6 +9,7 @@
 //	wirefeed sources          list each source's fetch state
 //	wirefeed import opml FILE add the feeds of an OPML list to the config
 //	wirefeed export opml      print the sources and sections as OPML
+//	wirefeed route STORY      explain which sections a stored story goes to, and why
 //	wirefeed demo             run against built-in sample feeds, no network
 //	wirefeed version          print the version
 //
@@ -55,6 +56,7 @@ func commands() []command {
 		{"sources", "", "list each source's fetch state: last attempt and success, HTTP status, items, failures, next run, last error", runSources},
 		{"import", "opml FILE", "add the feeds of an OPML list (a feed reader's, or an export) to the config file", runImport},
 		{"export", "opml", "print the config's sources and sections as an OPML list", runExport},
+		{"route", "[--explain] STORY", "show step by step why a stored story goes to its sections under the current config (STORY: its feed id, number or link)", runRoute},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
 	}
@@ -67,6 +69,7 @@ type env struct {
 	configPath     string
 	listen         string
 	fallback       string
+	explain        bool
 	log            *slog.Logger
 }
 
@@ -109,6 +112,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cmd.name == "import" {
 		fs.StringVar(&e.fallback, "fallback", "", "`section` for imported feeds the list puts in no folder or category")
+	}
+	if cmd.name == "route" {
+		fs.BoolVar(&e.explain, "explain", true, "show every routing step and the config line behind it (-explain=false: the sections only)")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: wirefeed %s [flags] %s\n\n%s\n\nflags:\n", cmd.name, cmd.args, cmd.summary)
