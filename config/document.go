@@ -122,6 +122,9 @@ func (d *Document) Add(list List, fields Fields) error {
 		return err
 	}
 	seq := d.list(list, true)
+	// "sources: []" or a one-line list grows into a block list, one key a
+	// line, as the rest of the file is written.
+	seq.Style &^= yaml.FlowStyle
 	seq.Content = append(seq.Content, entry)
 	return nil
 }

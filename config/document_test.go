@@ -124,7 +124,7 @@ sources:
 
 func TestDocumentSaveIsValidatedAndAtomic(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	orig := "sections:\n  - id: a\n\n# partners\nsources: []\n"
+	orig := "sections: [{id: a}]\n\n# partners\nsources: []\n"
 	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +154,9 @@ func TestDocumentSaveIsValidatedAndAtomic(t *testing.T) {
 	}
 	if len(cfg.Sources) != 1 {
 		t.Errorf("saved config has %d sources", len(cfg.Sources))
+	}
+	if data, _ := os.ReadFile(path); !strings.HasSuffix(string(data), "\n# partners\nsources:\n  - id: x\n    url: https://example.com/x\n    sections: [a]\n") {
+		t.Errorf("a source added to an empty flow list is not written as a block:\n%s", data)
 	}
 	reread, err := Load(path)
 	if err != nil || len(reread.Sources) != 1 || reread.Sources[0].URL != "https://example.com/x" {
