@@ -126,6 +126,9 @@ func TestNormalizeRereadsPartnerDates(t *testing.T) {
 		{"gofeed's reading kept when ours fails", gofeed.Item{Published: "28th of November", PublishedParsed: &utcWrong}, utcWrong},
 		{"unparseable falls back to first seen", gofeed.Item{Published: "soon"}, testNow},
 		{"future clamped to first seen", gofeed.Item{Published: "2027-01-01T00:00:00Z"}, testNow},
+		{"Thai Buddhist-era year", gofeed.Item{Published: "Sat, 28 Nov 2569 10:30:00 +0700"}, time.Date(2026, 11, 28, 3, 30, 0, 0, time.UTC)},
+		{"Buddhist-era year still in the future", gofeed.Item{Published: "Sat, 28 Nov 2570 10:30:00 +0700"}, testNow},
+		{"far future is no Buddhist-era year", gofeed.Item{Published: "2999-01-01T00:00:00Z"}, testNow},
 		{"updated only", gofeed.Item{Updated: "2026-11-28T10:30:00+09:00"}, time.Date(2026, 11, 28, 1, 30, 0, 0, time.UTC)},
 	} {
 		tc.item.Title, tc.item.GUID = "x", "1"

@@ -185,9 +185,30 @@ func (n *normalizer) date(text string, t *time.Time) time.Time {
 	}
 	d := t.UTC().Truncate(time.Second)
 	if d.After(n.now.Add(futureSkew)) {
+		if ce, ok := fromBuddhistEra(d, n.now); ok {
+			return ce
+		}
 		return n.now.Truncate(time.Second)
 	}
 	return d
+}
+
+// buddhistEraOffset is how many years the Thai solar calendar's years
+// (Buddhist Era) run ahead of the Gregorian: 2569 BE is 2026 CE.
+const buddhistEraOffset = 543
+
+// fromBuddhistEra reads a date centuries in the future as a Thai partner's
+// Buddhist-Era year written in a Gregorian date ("28 Nov 2569"), when that
+// makes it a date of the last few years.
+func fromBuddhistEra(d, now time.Time) (time.Time, bool) {
+	if d.Year() < 2400 {
+		return time.Time{}, false
+	}
+	ce := d.AddDate(-buddhistEraOffset, 0, 0)
+	if ce.After(now.Add(futureSkew)) || ce.Before(now.AddDate(-5, 0, 0)) {
+		return time.Time{}, false
+	}
+	return ce, true
 }
 
 // resolve makes a link absolute against the feed's own address.
