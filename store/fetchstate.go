@@ -91,6 +91,11 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 	if d := r.Discovery; d != nil {
 		fields["discovered_url"], fields["discovered_from"] = d.FeedURL, d.From
 	}
+	for col, v := range fields {
+		if text, ok := v.(string); ok {
+			fields[col] = storable(text) // a hostile server's ETag or error text
+		}
+	}
 	res := s.db.WithContext(ctx).Model(&Source{}).Where("id = ?", sourceID).Updates(fields)
 	if res.Error != nil {
 		return fmt.Errorf("store: record fetch of %s: %w", sourceID, res.Error)

@@ -7,25 +7,25 @@ import "time"
 // aggregator keeps between polls.
 type Source struct {
 	ID          string `gorm:"primaryKey;size:64"`
-	Name        string `gorm:"size:255;not null;default:''"`
-	URL         string `gorm:"size:2048;not null;default:''"`
-	Attribution string `gorm:"size:255;not null;default:''"`
+	Name        string `gorm:"type:text;not null;default:''"`
+	URL         string `gorm:"type:text;not null;default:''"`
+	Attribution string `gorm:"type:text;not null;default:''"`
 	// Priority decides which partner's copy of a story is published: lower
 	// wins (1 is the highest).
 	Priority int `gorm:"not null;default:100"`
 	// Site is the host of the partner's own web site (e.g.
 	// "nationthailand.com"); among equal priorities, the partner whose site
 	// hosts a story's link publishes it.
-	Site string `gorm:"size:255;not null;default:''"`
+	Site string `gorm:"type:text;not null;default:''"`
 
 	// Fetch state.
-	ETag         string `gorm:"column:etag;size:512;not null;default:''"`
-	LastModified string `gorm:"size:128;not null;default:''"`
+	ETag         string `gorm:"column:etag;type:text;not null;default:''"`
+	LastModified string `gorm:"type:text;not null;default:''"`
 	BodyHash     string `gorm:"size:64;not null;default:''"`
 	LastAttempt  *time.Time
 	LastSuccess  *time.Time
 	LastStatus   int    `gorm:"not null;default:0"`
-	LastError    string `gorm:"size:2048;not null;default:''"`
+	LastError    string `gorm:"type:text;not null;default:''"`
 	Failures     int    `gorm:"not null;default:0"`
 	ItemsSeen    int    `gorm:"not null;default:0"`
 	// NotBefore is the earliest the source may be pulled again on schedule:
@@ -39,13 +39,13 @@ type Source struct {
 	Identity string `gorm:"size:16;not null;default:''"`
 	// FetchedURL is the address whose response ETag, LastModified and
 	// BodyHash describe; they are only sent to that address.
-	FetchedURL string `gorm:"size:2048;not null;default:''"`
+	FetchedURL string `gorm:"type:text;not null;default:''"`
 	// FinalURL is where the last response came from, after redirects.
-	FinalURL string `gorm:"size:2048;not null;default:''"`
+	FinalURL string `gorm:"type:text;not null;default:''"`
 	// DiscoveredURL is the feed found by autodiscovery on the HTML page at
 	// DiscoveredFrom; it is used while the source's URL is still that page.
-	DiscoveredURL  string `gorm:"size:2048;not null;default:''"`
-	DiscoveredFrom string `gorm:"size:2048;not null;default:''"`
+	DiscoveredURL  string `gorm:"type:text;not null;default:''"`
+	DiscoveredFrom string `gorm:"type:text;not null;default:''"`
 }
 
 // Person is an author or contributor of a story.
@@ -77,16 +77,16 @@ type Story struct {
 	// which would cost a random-order B-tree insert per story.
 	PublicID string `gorm:"size:1024;not null"`
 
-	GUID       string      `gorm:"size:1024;not null;default:''"`
-	Link       string      `gorm:"size:2048;not null;default:''"`
+	GUID       string      `gorm:"type:text;not null;default:''"`
+	Link       string      `gorm:"type:text;not null;default:''"`
 	Title      string      `gorm:"type:text;not null;default:''"`
 	Summary    string      `gorm:"type:text;not null;default:''"`
 	Content    string      `gorm:"type:text;not null;default:''"`
 	Authors    []Person    `gorm:"type:text;serializer:json"`
 	Categories []string    `gorm:"type:text;serializer:json"`
 	Enclosures []Enclosure `gorm:"type:text;serializer:json"`
-	Image      string      `gorm:"size:2048;not null;default:''"`
-	Language   string      `gorm:"size:35;not null;default:''"`
+	Image      string      `gorm:"type:text;not null;default:''"`
+	Language   string      `gorm:"type:text;not null;default:''"`
 
 	// Published is the partner's publication time (or the time first seen
 	// when the partner gave none); Updated moves whenever the content changes.

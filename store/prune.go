@@ -106,6 +106,9 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	doomed = slices.DeleteFunc(slices.Compact(sortedIDs(doomed)), func(id int64) bool { return protected[id] })
 
 	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := lockWriters(tx); err != nil {
+			return err
+		}
 		for chunk := range slices.Chunk(doomed, keyChunk) {
 			var gone []Story
 			if err := tx.Select("id", "source_id", "key").Where("id IN ?", chunk).Find(&gone).Error; err != nil {

@@ -68,6 +68,9 @@ const insertBatch = 50
 func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Story, now time.Time) (SaveResult, error) {
 	now = now.UTC().Truncate(time.Second)
 	batch := uniqueByKey(stories)
+	for i, st := range batch {
+		batch[i] = storableStory(st)
+	}
 	keys := make([]string, len(batch))
 	for i, st := range batch {
 		keys[i] = st.Key
@@ -96,6 +99,9 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 	// above and the transaction below: the unique index turns its copy into
 	// a skipped insert, never a duplicate.
 	err = db.Transaction(func(tx *gorm.DB) error {
+		if err := lockWriters(tx); err != nil {
+			return err
+		}
 		changed := map[string]bool{}
 		inserted, duplicates, err := s.insertStories(tx, sourceID, plan.inserts, now, changed)
 		if err != nil {

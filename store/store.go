@@ -1,6 +1,7 @@
 // Package store keeps wirefeed's sources and stories in a SQL database through
-// GORM. It is the only package that talks to the database, and every query it
-// runs is dialect-neutral so the same code serves SQLite and PostgreSQL.
+// GORM: SQLite (OpenSQLite) or PostgreSQL (OpenPostgres). It is the only
+// package that talks to the database, and every query it runs is
+// dialect-neutral so the same code serves both.
 package store
 
 import (
@@ -75,7 +76,23 @@ func gormConfig() *gorm.Config {
 
 // New wraps an open GORM database and migrates the schema.
 func New(db *gorm.DB) (*Store, error) {
-	if err := db.AutoMigrate(&Source{}, &Story{}, &StorySection{}, &Tombstone{}); err != nil {
+	migrate := func(tx *gorm.DB) error {
+		return tx.AutoMigrate(&Source{}, &Story{}, &StorySection{}, &Tombstone{})
+	}
+	var err error
+	if isPostgres(db) {
+		// Daemons starting together migrate one after the other; DDL is
+		// transactional there, so a failed migration leaves nothing behind.
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(migrateLock)).Error; err != nil {
+				return err
+			}
+			return migrate(tx)
+		})
+	} else {
+		err = migrate(db)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &Store{db: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil
@@ -94,6 +111,9 @@ func (s *Store) Close() error {
 // creating rows for new sources and leaving fetch state untouched.
 func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockWriters(tx); err != nil {
+			return fmt.Errorf("store: sync sources: %w", err)
+		}
 		for _, src := range sources {
 			res := tx.Model(&Source{}).Where("id = ?", src.ID).Updates(map[string]any{
 				"name": src.Name, "url": src.URL, "attribution": src.Attribution,

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,12 +14,7 @@ var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
 func openTemp(t *testing.T) (*Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
-	s, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, path := openTestDB(t)
 	if err := s.SyncSources(context.Background(), []Source{{ID: "nation", Name: "Nation"}, {ID: "jiji", Name: "Jiji Press"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -169,11 +164,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 	s.Close()
 
-	s2, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := reopenTestDB(t, path)
 	got, err := s2.SectionStories(ctx, "politics", 10)
 	if err != nil || len(got) != 1 || got[0].Title != "Title a" || !got[0].Published.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("after reopen: %+v, %v", got, err)
@@ -218,11 +209,7 @@ func TestRecordFetchCountsFailures(t *testing.T) {
 func TestConcurrentWritersNeverDuplicate(t *testing.T) {
 	ctx := context.Background()
 	s1, path := openTemp(t)
-	s2, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := reopenTestDB(t, path)
 
 	var batch []Story
 	for i := range 40 {
@@ -252,5 +239,46 @@ func TestConcurrentWritersNeverDuplicate(t *testing.T) {
 	got, _ := s1.SectionStories(ctx, "politics", 100)
 	if len(got) != 40 {
 		t.Fatalf("politics holds %d stories, want 40", len(got))
+	}
+}
+
+// A partner's bytes are stored alike in every dialect: NUL characters and
+// invalid UTF-8 (which PostgreSQL refuses), and links, GUIDs and validators
+// of any length, never make a save or a fetch record fail.
+func TestHostileTextIsStored(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	long := "https://example.com/" + strings.Repeat("a", 3000)
+	st := story("nul\x00key", 1, "politics")
+	st.Title = "Bad\x00 bytes \xff\xfe here"
+	st.Summary = "lead\x00"
+	st.GUID = strings.Repeat("g", 1500)
+	st.Link, st.CanonicalURL, st.Image = long, long, long
+	st.Language = strings.Repeat("en-", 30)
+	st.Categories = []string{"Poli\x00tics\xff"}
+	if res := mustSave(t, s, "nation", []Story{st}, t0); res.New != 1 {
+		t.Fatalf("save = %+v", res)
+	}
+	if st.Title != "Bad\x00 bytes \xff\xfe here" {
+		t.Error("the caller's story was changed")
+	}
+	got, err := s.SectionStories(ctx, "politics", 10)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("stored: %+v, %v", got, err)
+	}
+	if got[0].Title != "Bad bytes \uFFFD here" || got[0].Link != long || len(got[0].GUID) != 1500 {
+		t.Errorf("read back title %q, link of %d bytes, GUID of %d", got[0].Title, len(got[0].Link), len(got[0].GUID))
+	}
+	// Saving the same story again finds it: the key is cleaned the same way.
+	if res := mustSave(t, s, "nation", []Story{st}, t0.Add(time.Hour)); res.Unchanged != 1 {
+		t.Errorf("second save = %+v, want unchanged", res)
+	}
+	err = s.RecordFetch(ctx, "nation", FetchRecord{At: t0, Status: 200, ETag: `"` + strings.Repeat("e", 1000) + "\x00\"",
+		URL: long, FinalURL: long})
+	if err != nil {
+		t.Fatalf("record a fetch with a long ETag: %v", err)
+	}
+	if err := s.RecordFetch(ctx, "nation", FetchRecord{At: t0, Status: 500, Err: errors.New("boom \xff\x00 " + long)}); err != nil {
+		t.Fatalf("record a failure with a long, broken error: %v", err)
 	}
 }
