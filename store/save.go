@@ -123,6 +123,9 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 			result.Sections = append(result.Sections, id)
 		}
 		slices.Sort(result.Sections)
+		if err := s.bumpSections(tx, result.Sections); err != nil {
+			return err
+		}
 		return nil
 	})
 	if err != nil {

@@ -53,6 +53,15 @@ func (q *statementSQL) placeStories(rows int) string {
 	})
 }
 
+// addSections is an INSERT of rows section versions that skips sections
+// already there.
+func (q *statementSQL) addSections(rows int) string {
+	return q.get("versions", rows, func() string {
+		verb, tail := q.insertIgnoring()
+		return verb + "section_versions (section_id) VALUES " + valueLists(rows, 1) + tail
+	})
+}
+
 func (q *statementSQL) get(kind string, rows int, build func() string) string {
 	key := kind + "/" + strconv.Itoa(rows)
 	q.mu.Lock()

@@ -282,3 +282,27 @@ func TestHostileTextIsStored(t *testing.T) {
 		t.Fatalf("record a failure with a long, broken error: %v", err)
 	}
 }
+
+// Another process on the database learns which sections changed.
+func TestSectionVersionsMoveWithPublishedChanges(t *testing.T) {
+	ctx := context.Background()
+	s, where := openTemp(t)
+	other := reopenTestDB(t, where) // a second daemon on the same database
+	before, err := other.SectionVersions(ctx)
+	if err != nil || len(before) != 0 {
+		t.Fatalf("versions of an empty store: %v, %v", before, err)
+	}
+	mustSave(t, s, "nation", []Story{story("a", 1, "politics"), story("b", 2, "sports")}, t0)
+	after, _ := other.SectionVersions(ctx)
+	if after["politics"] != 1 || after["sports"] != 1 || len(after) != 2 {
+		t.Fatalf("after the first save: %v", after)
+	}
+	// An unchanged refetch moves nothing; an edit moves only its sections.
+	mustSave(t, s, "nation", []Story{story("a", 1, "politics"), story("b", 2, "sports")}, t0.Add(time.Hour))
+	edited := story("a", 1, "politics")
+	edited.Title, edited.ContentHash = "Edited", "h-a2"
+	mustSave(t, s, "nation", []Story{edited}, t0.Add(2*time.Hour))
+	if got, _ := other.SectionVersions(ctx); got["politics"] != 2 || got["sports"] != 1 {
+		t.Errorf("after an edit of a politics story: %v", got)
+	}
+}

@@ -37,6 +37,9 @@ type app struct {
 
 	mu      sync.Mutex // serialises reloads and scheduler changes
 	serving bool       // a scheduler runs for the current generation
+
+	syncMu   sync.Mutex       // guards versions
+	versions map[string]int64 // section change counts last seen (sync.go)
 }
 
 // generation is everything built from one config.
@@ -290,6 +293,14 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+
+	// Feeds other daemons on the same database change are re-rendered here.
+	syncCtx, stopSync := context.WithCancel(ctx)
+	defer stopSync()
+	if err := a.syncSections(syncCtx); err != nil {
+		a.log.Warn("cannot read section changes", "err", err)
+	}
+	go a.watchSections(syncCtx)
 
 	// Pull everything once at start rather than waiting for the first tick.
 	fetchCtx, cancelFetch := context.WithCancel(ctx)

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Two daemons share one database: what one pulls, the other serves once it
+// has looked for section changes, though its own render cache held the feed.
+func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
+	ctx := context.Background()
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	open := func() *app {
+		e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+		cfg, err := e.loadConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		return a
+	}
+	fetcher, server := open(), open()
+	srv := httptest.NewServer(server)
+	defer srv.Close()
+
+	if err := server.syncSections(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := string(get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml"))
+	if strings.Contains(before, "<item>") {
+		t.Fatalf("politics has stories before any fetch:\n%s", before)
+	}
+	g := fetcher.current()
+	src, _ := g.cfg.SourceByID("jiji")
+	if rep := g.agg.Fetch(ctx, src); rep.Err != nil || rep.New == 0 {
+		t.Fatalf("fetch: %+v", rep)
+	}
+	if cached := string(get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml")); cached != before {
+		t.Fatal("the serving daemon re-rendered before looking for changes; the test no longer shows the cache")
+	}
+	if err := server.syncSections(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := string(get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml"))
+	if !strings.Contains(after, "Provided by Jiji Press") {
+		t.Errorf("politics after the other daemon's fetch still lacks Jiji's stories:\n%s", after)
+	}
+	if all := string(get(t, srv.URL+"/feeds/headlines.json", "application/feed+json")); !strings.Contains(all, "Jiji Press") {
+		t.Errorf("headlines (all sections) not refreshed:\n%s", all)
+	}
+}
