@@ -4,6 +4,7 @@ package config
 
 import (
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,24 @@ func (a Admin) Enabled() bool { return a.Token != "" }
 type Storage struct {
 	// Path is the SQLite database file (default "wirefeed.db").
 	Path string `yaml:"path"`
+	// Postgres is the URL of a PostgreSQL database, such as
+	// "postgres://wirefeed@db.internal:5432/wirefeed", used instead of the
+	// SQLite file when set: several daemons may share it. The environment
+	// variable WIREFEED_POSTGRES overrides it (keeping a password out of the
+	// file).
+	Postgres string `yaml:"postgres"`
+}
+
+// Database names the database in messages: the SQLite file, or the
+// PostgreSQL server and database without credentials.
+func (s Storage) Database() string {
+	if s.Postgres == "" {
+		return s.Path
+	}
+	if u, err := url.Parse(s.Postgres); err == nil && u.Host != "" {
+		return "postgres://" + u.Host + u.Path
+	}
+	return "PostgreSQL"
 }
 
 // Duplicates configures cross-partner duplicate detection.

@@ -111,6 +111,11 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 		v.errorf("log.level", "unknown level %q: want debug, info, warn or error", c.Log.Level)
 	}
 
+	if c.Storage.Postgres != "" {
+		if msg := checkPostgresURL(c.Storage.Postgres); msg != "" {
+			v.errorf("storage.postgres", "%s", msg)
+		}
+	}
 	if c.Admin.Token != "" && len(c.Admin.Token) < MinAdminToken {
 		v.errorf("admin.token", "too short to be a secret: want at least %d characters, got %d", MinAdminToken, len(c.Admin.Token))
 	}
@@ -304,6 +309,20 @@ func checkURL(raw string) string {
 		return fmt.Sprintf("invalid URL %q: want an absolute http:// or https:// URL", raw)
 	case u.Hostname() == "":
 		return fmt.Sprintf("invalid URL %q: no host", raw)
+	}
+	return ""
+}
+
+// checkPostgresURL says what is wrong with a PostgreSQL URL, or "".
+func checkPostgresURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "invalid URL: " + strings.TrimPrefix(err.Error(), "parse ")
+	case u.Scheme != "postgres" && u.Scheme != "postgresql":
+		return fmt.Sprintf("want a postgres:// URL such as \"postgres://wirefeed@db.internal:5432/wirefeed\", got scheme %q", u.Scheme)
+	case u.Host == "":
+		return "the URL names no server"
 	}
 	return ""
 }

@@ -82,6 +82,12 @@ func TestValidate(t *testing.T) {
 		{"listen forms", "server:\n  listen: '127.0.0.1:9000'\n" + minimal, nil},
 		{"listen ipv6", "server:\n  listen: '[::1]:9000'\n" + minimal, nil},
 		{"base_url relative", "server:\n  base_url: /feeds\n" + minimal, []string{`t.yaml:2: server.base_url: invalid URL "/feeds"`}},
+		{"postgres URL", "storage:\n  postgres: postgres://wirefeed@db:5432/wirefeed\n" + minimal, nil},
+		{"postgres not a URL", "storage:\n  postgres: host=db dbname=wirefeed\n" + minimal, []string{`t.yaml:2: storage.postgres: want a postgres:// URL`}},
+		{"postgres without server", "storage:\n  postgres: \"postgres:///wirefeed\"\n" + minimal, []string{`t.yaml:2: storage.postgres: the URL names no server`}},
+		{"admin token too short", "admin:\n  token: short\n" + minimal, []string{`t.yaml:2: admin.token: too short to be a secret`}},
+		{"admin listen is server listen", "server: {listen: \":8080\"}\nadmin:\n  token: 0123456789abcdef\n  listen: \":8080\"\n" + minimal,
+			[]string{`t.yaml:4: admin.listen: is server.listen too`}},
 		{"base_url without scheme", "server:\n  base_url: localhost:8080\n" + minimal, []string{`t.yaml:2: server.base_url: invalid URL "localhost:8080"`}},
 		{"base_url with path", "server:\n  base_url: https://news.example.com/wire\n" + minimal, nil},
 

@@ -74,3 +74,15 @@ func lockWriters(tx *gorm.DB) error {
 	}
 	return nil
 }
+
+// DatabaseSize returns the size of the PostgreSQL database in bytes.
+func (s *Store) DatabaseSize(ctx context.Context) (int64, error) {
+	if !isPostgres(s.db) {
+		return 0, errors.New("store: DatabaseSize: not PostgreSQL")
+	}
+	var n int64
+	if err := s.db.WithContext(ctx).Raw("SELECT pg_database_size(current_database())").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: database size: %w", err)
+	}
+	return n, nil
+}

@@ -53,11 +53,11 @@ type generation struct {
 }
 
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
-	st, err := store.OpenSQLite(cfg.Storage.Path)
+	st, err := openStore(cfg, false)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{store: st, log: log, adjust: func(*config.Config) {}, metrics: newMetrics(cfg.Storage.Path)}
+	a := &app{store: st, log: log, adjust: func(*config.Config) {}, metrics: newMetrics(databaseSize(cfg, st))}
 	g, err := a.build(ctx, cfg, fileSum(cfg.Path))
 	if err != nil {
 		st.Close()
@@ -185,9 +185,9 @@ func (a *app) reload(ctx context.Context) error {
 		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
 	}
 	a.adjust(cfg)
-	if cfg.Storage.Path != old.cfg.Storage.Path {
-		return fmt.Errorf("reload rejected: storage.path changed from %q to %q; restart to move the database",
-			old.cfg.Storage.Path, cfg.Storage.Path)
+	if cfg.Storage != old.cfg.Storage {
+		return fmt.Errorf("reload rejected: the database changed from %s to %s; restart to move it",
+			old.cfg.Storage.Database(), cfg.Storage.Database())
 	}
 	if cfg.Server.Listen != old.cfg.Server.Listen {
 		a.log.Warn("server.listen changed; it takes effect at the next restart", "listen", old.cfg.Server.Listen)

@@ -169,6 +169,9 @@ func (e *env) applyFlags(cfg *config.Config) {
 	if token := os.Getenv("WIREFEED_ADMIN_TOKEN"); token != "" {
 		cfg.Admin.Token = token
 	}
+	if dsn := os.Getenv("WIREFEED_POSTGRES"); dsn != "" {
+		cfg.Storage.Postgres = dsn
+	}
 }
 
 // newLogger returns the structured logger the config asks for.

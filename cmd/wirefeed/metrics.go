@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"os"
 	"strconv"
 	"sync/atomic"
 
@@ -28,7 +27,7 @@ type metrics struct {
 	pulls, notModified atomic.Int64
 }
 
-func newMetrics(dbPath string) *metrics {
+func newMetrics(dbBytes func() float64) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -64,16 +63,8 @@ func newMetrics(dbPath string) *metrics {
 	})
 	dbSize := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "wirefeed_db_size_bytes",
-		Help: "Size of the SQLite database and its write-ahead log.",
-	}, func() float64 {
-		var n int64
-		for _, p := range []string{dbPath, dbPath + "-wal"} {
-			if info, err := os.Stat(p); err == nil {
-				n += info.Size()
-			}
-		}
-		return float64(n)
-	})
+		Help: "Size of the database: the SQLite file and its write-ahead log, or the PostgreSQL database.",
+	}, dbBytes)
 	m.registry.MustRegister(m.fetches, m.latency, m.items, m.requests, m.renders, notModifiedRatio, dbSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,10 +29,7 @@ func runRoute(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// Opening would create an empty database; say what is wrong instead.
-	if _, err := os.Stat(cfg.Storage.Path); err != nil {
-		return fmt.Errorf("no database at %s (storage.path in %s): %w", cfg.Storage.Path, cfg.Path, errors.Unwrap(err))
-	}
-	st, err := store.OpenSQLite(cfg.Storage.Path)
+	st, err := openStore(cfg, true)
 	if err != nil {
 		return err
 	}
@@ -41,7 +37,7 @@ func runRoute(ctx context.Context, e *env, args []string) error {
 
 	story, err := st.FindStory(ctx, args[0])
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no story %q in %s: give the id a feed item carries (tag:…), the story's number in the store, or its link", args[0], cfg.Storage.Path)
+		return fmt.Errorf("no story %q in %s: give the id a feed item carries (tag:…), the story's number in the store, or its link", args[0], cfg.Storage.Database())
 	}
 	if err != nil {
 		return err

@@ -140,7 +140,7 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.OpenSQLite(cfg.Storage.Path)
+	st, err := openStore(cfg, false)
 	if err != nil {
 		return err
 	}
