@@ -77,7 +77,7 @@ func gormConfig() *gorm.Config {
 // New wraps an open GORM database and migrates the schema.
 func New(db *gorm.DB) (*Store, error) {
 	migrate := func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Source{}, &Story{}, &StorySection{}, &Tombstone{}, &SectionVersion{})
+		return tx.AutoMigrate(&Source{}, &Story{}, &StorySection{}, &Tombstone{}, &SectionVersion{}, &Lease{})
 	}
 	var err error
 	if isPostgres(db) {

@@ -36,7 +36,13 @@ type app struct {
 	gen atomic.Pointer[generation]
 
 	mu      sync.Mutex // serialises reloads and scheduler changes
-	serving bool       // a scheduler runs for the current generation
+	serving bool       // serve is running
+	leading bool       // this daemon holds the scheduler lease: the current generation's scheduler runs
+
+	holder     string           // this daemon's name in leases
+	leaseUntil time.Time        // when the scheduler lease lapses unless renewed
+	now        func() time.Time // the clock leases are taken by
+	pulls      sync.WaitGroup   // start-up pulls in progress
 
 	syncMu   sync.Mutex       // guards versions
 	versions map[string]int64 // section change counts last seen (sync.go)
@@ -49,7 +55,7 @@ type generation struct {
 	agg   *aggregator.Aggregator
 	pub   *publisher.Publisher
 	admin *admin.Server         // nil unless admin.token is set
-	sched *aggregator.Scheduler // nil unless serving
+	sched *aggregator.Scheduler // nil unless leading
 }
 
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
@@ -57,7 +63,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if err != nil {
 		return nil, err
 	}
-	a := &app{store: st, log: log, adjust: func(*config.Config) {}, metrics: newMetrics(databaseSize(cfg, st))}
+	a := &app{store: st, log: log, adjust: func(*config.Config) {}, holder: newHolderID(), now: time.Now}
+	a.metrics = newMetrics(databaseSize(cfg, st), a.isLeading)
 	g, err := a.build(ctx, cfg, fileSum(cfg.Path))
 	if err != nil {
 		st.Close()
@@ -153,14 +160,17 @@ func (a *app) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.mu.Lock()
-	serving := a.serving
+	serving, leading := a.serving, a.leading
 	a.mu.Unlock()
-	if !serving {
+	switch {
+	case !serving:
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "scheduler not running")
-		return
+		fmt.Fprintln(w, "not serving yet")
+	case leading:
+		fmt.Fprintln(w, "ready: serving, and pulling partners on schedule")
+	default:
+		fmt.Fprintln(w, "ready: serving; another daemon on this database pulls partners on schedule")
 	}
-	fmt.Fprintln(w, "ready")
 }
 
 // reload loads the config file again and, if it is valid, swaps in a new
@@ -202,7 +212,7 @@ func (a *app) reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("reload: %w", err)
 	}
-	if a.serving {
+	if a.leading {
 		sched, err := aggregator.NewScheduler(cfg, g.agg, a.log)
 		if err != nil {
 			return fmt.Errorf("reload: %w", err)
@@ -217,7 +227,7 @@ func (a *app) reload(ctx context.Context) error {
 	}
 	a.gen.Store(g)
 	a.log.Info("config reloaded", "path", cfg.Path, "sections", len(cfg.Sections), "sources", len(cfg.Sources))
-	if a.serving {
+	if a.leading {
 		// New or re-pointed sources are pulled now rather than at their
 		// first tick.
 		for _, id := range changedSources(old.cfg, cfg) {
@@ -254,11 +264,6 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", g.cfg.Server.Listen, err)
 	}
-	sched, err := aggregator.NewScheduler(g.cfg, g.agg, a.log)
-	if err != nil {
-		ln.Close()
-		return err
-	}
 	srv := &http.Server{
 		Handler:           a,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -286,14 +291,6 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 		a.log.Info("admin API serving", "addr", ln.Addr().String(), "path", "/admin/")
 	}
 
-	a.mu.Lock()
-	g.sched, a.serving = sched, true
-	sched.Start()
-	a.mu.Unlock()
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-
 	// Feeds other daemons on the same database change are re-rendered here.
 	syncCtx, stopSync := context.WithCancel(ctx)
 	defer stopSync()
@@ -302,15 +299,23 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 	}
 	go a.watchSections(syncCtx)
 
-	// Pull everything once at start rather than waiting for the first tick.
-	fetchCtx, cancelFetch := context.WithCancel(ctx)
-	initial := make(chan struct{})
+	// One daemon on the database pulls partners on schedule: this one, if
+	// it gets the scheduler lease (a lone daemon always does).
+	pulls, cancelPulls := context.WithCancel(ctx)
+	a.mu.Lock()
+	a.serving = true
+	a.mu.Unlock()
+	if err := a.lead(ctx, pulls); err != nil {
+		a.log.Warn("scheduler lease", "err", err)
+	}
+	leaseDone := make(chan struct{})
 	go func() {
-		defer close(initial)
-		for _, rep := range g.agg.FetchAllDue(fetchCtx) {
-			rep.Log(a.log)
-		}
+		defer close(leaseDone)
+		a.watchLease(syncCtx, pulls)
 	}()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 
 	var stopErr error
 loop:
@@ -329,9 +334,11 @@ loop:
 	}
 
 	a.log.Info("shutting down")
+	stopSync()
+	<-leaseDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cancelFetch()
+	cancelPulls()
 	errs := []error{stopErr}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
@@ -344,10 +351,17 @@ loop:
 	a.mu.Lock()
 	now, cancelNow := context.WithCancel(context.Background())
 	cancelNow() // stop at once: fetches are cut short, their writes finish
-	a.current().sched.Stop(now)
+	wasLeading := a.leading
+	a.stopLeading(now, a.current().cfg)
 	a.serving = false
 	a.mu.Unlock()
-	<-initial
+	a.pulls.Wait()
+	if wasLeading {
+		// Another daemon may take over at once rather than after leaseTTL.
+		if err := a.store.ReleaseLease(shutdownCtx, schedulerLease, a.holder); err != nil {
+			a.log.Warn("scheduler lease", "err", err)
+		}
+	}
 	return errors.Join(errs...)
 }
 

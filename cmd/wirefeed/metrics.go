@@ -27,7 +27,7 @@ type metrics struct {
 	pulls, notModified atomic.Int64
 }
 
-func newMetrics(dbBytes func() float64) *metrics {
+func newMetrics(dbBytes func() float64, leading func() bool) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -65,7 +65,16 @@ func newMetrics(dbBytes func() float64) *metrics {
 		Name: "wirefeed_db_size_bytes",
 		Help: "Size of the database: the SQLite file and its write-ahead log, or the PostgreSQL database.",
 	}, dbBytes)
-	m.registry.MustRegister(m.fetches, m.latency, m.items, m.requests, m.renders, notModifiedRatio, dbSize,
+	leader := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "wirefeed_scheduler_leader",
+		Help: "1 while this daemon holds the scheduler lease and pulls partners on schedule; 0 while another daemon on the database does.",
+	}, func() float64 {
+		if leading() {
+			return 1
+		}
+		return 0
+	})
+	m.registry.MustRegister(m.fetches, m.latency, m.items, m.requests, m.renders, notModifiedRatio, dbSize, leader,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -180,7 +180,11 @@ func (a *app) serveStatus(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if r.URL.Query().Get("format") == "json" || strings.Contains(r.Header.Get("Accept"), "application/json") {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		json.NewEncoder(w).Encode(map[string]any{"sources": rows})
+		role := "standby" // another daemon on the database pulls on schedule
+		if a.isLeading() {
+			role = "leading"
+		}
+		json.NewEncoder(w).Encode(map[string]any{"scheduler": role, "sources": rows})
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

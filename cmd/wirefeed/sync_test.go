@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"wirefeed/internal/pgtest"
 )
 
 // Two daemons share one database: what one pulls, the other serves once it
@@ -15,6 +17,9 @@ func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
 	ctx := context.Background()
 	p := newPartnerServer(t)
 	path := writeConfig(t, p)
+	if pgtest.Enabled() {
+		withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+	}
 	open := func() *app {
 		e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
 		cfg, err := e.loadConfig()

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"wirefeed/internal/pgtest"
+)
+
+// daemon is a wirefeed serving in the test, on the config at path.
+type daemon struct {
+	*app
+	base string
+	skew atomic.Int64 // added to the clock leases are taken by
+	stop func()
+}
+
+func startDaemon(t *testing.T, path string) *daemon {
+	t.Helper()
+	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &daemon{app: a}
+	a.now = func() time.Time { return time.Now().Add(time.Duration(d.skew.Load())) }
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, nil, func(s string) { addr <- s }) }()
+	select {
+	case s := <-addr:
+		d.base = "http://" + s
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	stopped := false
+	d.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		a.Close()
+	}
+	t.Cleanup(d.stop)
+	return d
+}
+
+func (d *daemon) isLeading() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.leading && d.current().sched != nil
+}
+
+func readyText(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz: %d %s", resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+// Daemons sharing a database all serve, but one pulls partners on schedule;
+// when it exits, or stops renewing its lease, another takes over.
+func TestOneDaemonPullsOnSchedule(t *testing.T) {
+	p := newPartnerServer(t)
+	path := writeConfig(t, p)
+	if pgtest.Enabled() {
+		withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+	}
+	ctx := context.Background()
+	first := startDaemon(t, path)
+	second := startDaemon(t, path)
+	if !first.isLeading() || second.isLeading() {
+		t.Fatalf("leading: first %v, second %v; want the first only", first.isLeading(), second.isLeading())
+	}
+	if got := readyText(t, second.base); !strings.Contains(got, "another daemon") {
+		t.Errorf("readyz of the standby: %q", got)
+	}
+	if got := readyText(t, first.base); !strings.Contains(got, "pulling partners") {
+		t.Errorf("readyz of the leader: %q", got)
+	}
+	if m := string(get(t, second.base+"/metrics", "text/plain")); !strings.Contains(m, "wirefeed_scheduler_leader 0\n") {
+		t.Error("the standby's metrics do not say it stands by")
+	}
+	if st := string(get(t, first.base+"/status?format=json", "application/json")); !strings.Contains(st, `"scheduler":"leading"`) {
+		t.Errorf("the leader's status: %s", st)
+	}
+
+	// The leader exits cleanly: it gives up the lease, the other takes it at
+	// its next renewal (called here rather than waited for).
+	first.stop()
+	if err := second.lead(ctx, ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !second.isLeading() || second.current().sched.Next("nation").IsZero() {
+		t.Fatal("the standby did not take over the schedule")
+	}
+
+	// A third daemon starts while the second leads, then the second stops
+	// renewing (as if hung): once the lease lapses the third takes over, and
+	// the second, coming back, stands by.
+	third := startDaemon(t, path)
+	if third.isLeading() {
+		t.Fatal("two daemons lead")
+	}
+	third.skew.Store(int64(leaseTTL + time.Second))
+	if err := third.lead(ctx, ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !third.isLeading() {
+		t.Fatal("the lapsed lease was not taken over")
+	}
+	if err := second.lead(ctx, ctx); err != nil {
+		t.Fatal(err)
+	}
+	if second.isLeading() {
+		t.Fatal("the daemon that lost its lease still pulls on schedule")
+	}
+}
