@@ -308,6 +308,10 @@ func (a *app) serve(ctx context.Context, reloads <-chan struct{}, ready func(add
 	if err := a.lead(ctx, pulls); err != nil {
 		a.log.Warn("scheduler lease", "err", err)
 	}
+	if !a.isLeading() {
+		a.log.Info("another daemon on this database holds the scheduler lease: serving, standing by to pull",
+			"takeover_within", leaseTTL+leaseRenew)
+	}
 	leaseDone := make(chan struct{})
 	go func() {
 		defer close(leaseDone)
