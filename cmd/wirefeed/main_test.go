@@ -421,3 +421,24 @@ func TestShippedConfigsAreValid(t *testing.T) {
 		}
 	}
 }
+
+// The image's config is the shipped one with the database on /data, and
+// must not drift from it.
+func TestDockerConfigFollowsShippedConfig(t *testing.T) {
+	shipped, err := os.ReadFile(filepath.Join("..", "..", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docker, err := os.ReadFile(filepath.Join("..", "..", "deploy", "config.docker.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(string(shipped), "\n  path: wirefeed.db\n", "\n  path: /data/wirefeed.db\n", 1)
+	got := string(docker)
+	if i := strings.Index(got, "# wirefeed configuration."); i >= 0 {
+		got = got[i:] // after the image's own header
+	}
+	if got != want {
+		t.Error("deploy/config.docker.yaml differs from config.yaml beyond storage.path: regenerate it from config.yaml")
+	}
+}
