@@ -157,17 +157,14 @@ func (s *Server) listEntries(list config.List) http.HandlerFunc {
 			s.internal(w, err)
 			return
 		}
-		out := []map[string]any{}
+		out := []entryView{}
 		for _, id := range doc.IDs(list) {
-			entry, err := entryJSON(doc, list, id)
+			raw, err := doc.EntryJSON(list, id)
 			if err != nil {
 				s.internal(w, err)
 				return
 			}
-			if state, ok := states[id]; ok {
-				entry["state"] = state
-			}
-			out = append(out, entry)
+			out = append(out, entryView{raw: raw, state: states[id]})
 		}
 		writeJSON(w, http.StatusOK, map[string]any{string(list): out})
 	}
@@ -186,7 +183,7 @@ func (s *Server) getEntry(list config.List) http.HandlerFunc {
 
 // writeEntry answers with one entry of doc and, for a source, its state.
 func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, doc *config.Document, list config.List, id string) {
-	entry, err := entryJSON(doc, list, id)
+	raw, err := doc.EntryJSON(list, id)
 	if errors.Is(err, config.ErrNoSuchEntry) {
 		writeError(w, http.StatusNotFound, err.Error(), nil)
 		return
@@ -200,10 +197,32 @@ func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, 
 		s.internal(w, err)
 		return
 	}
-	if state, ok := states[id]; ok {
-		entry["state"] = state
+	writeJSON(w, status, entryView{raw: raw, state: states[id]})
+}
+
+// entryView is an entry as the config file holds it, its keys in the
+// file's order, followed by its "state" when it has one.
+type entryView struct {
+	raw   []byte // a JSON object
+	state any
+}
+
+// MarshalJSON writes the entry with "state" added as its last key.
+func (e entryView) MarshalJSON() ([]byte, error) {
+	if e.state == nil {
+		return e.raw, nil
 	}
-	writeJSON(w, status, entry)
+	state, err := json.Marshal(e.state)
+	if err != nil {
+		return nil, err
+	}
+	out := bytes.TrimSuffix(bytes.TrimSpace(e.raw), []byte("}"))
+	if len(bytes.TrimSpace(out)) > 1 {
+		out = append(out, ',')
+	}
+	out = append(out, `"state":`...)
+	out = append(out, state...)
+	return append(out, '}'), nil
 }
 
 func (s *Server) states(ctx context.Context, list config.List) (map[string]any, error) {
@@ -416,16 +435,6 @@ func nonNil(list []string) []string {
 		return []string{}
 	}
 	return list
-}
-
-// entryJSON returns the entry with the given id as the config file holds
-// it.
-func entryJSON(doc *config.Document, list config.List, id string) (map[string]any, error) {
-	fields, err := doc.Entry(list, id)
-	if err != nil {
-		return nil, fmt.Errorf("admin: %w", err)
-	}
-	return fields, nil
 }
 
 // readFields decodes a JSON object body; on failure it has answered.

@@ -347,3 +347,20 @@ func TestOPMLExportAndImport(t *testing.T) {
 		t.Error("refused import changed the config")
 	}
 }
+
+func TestEntriesKeepTheFilesKeyOrder(t *testing.T) {
+	h := newHarness(t)
+	req, _ := http.NewRequest("GET", h.srv.URL+"/admin/sources/nation", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	compact := strings.Join(strings.Fields(string(data)), "")
+	want := `{"id":"nation","url":"https://www.nationthailand.com/rss/feed.xml","sections":["nation"],"state":{"http_status":200}}`
+	if compact != want {
+		t.Errorf("GET answer\n%s\nwant keys in the file's order, state last:\n%s", compact, want)
+	}
+}
