@@ -39,6 +39,10 @@ type Backend interface {
 	SourceStates(ctx context.Context) (map[string]any, error)
 	// Config is the config the daemon runs on.
 	Config() *config.Config
+	// Reroute places the stored stories first seen within since (0: all)
+	// in the sections the current config routes them to (with dryRun,
+	// only says what would move), as a JSON-encodable report.
+	Reroute(ctx context.Context, since time.Duration, dryRun bool) (any, error)
 }
 
 // Options configure a Server.
@@ -91,6 +95,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("POST /admin/sources/{id}/pause", s.setPaused(true))
 	s.mux.HandleFunc("POST /admin/sources/{id}/resume", s.setPaused(false))
 	s.mux.HandleFunc("POST /admin/sources/{id}/fetch", s.fetch)
+	s.mux.HandleFunc("POST /admin/reroute", s.reroute)
 	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
 	s.mux.HandleFunc("POST /admin/opml", s.importOPML)
 	s.mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +142,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			"GET|PUT|PATCH|DELETE /admin/sources/{id}",
 			"POST /admin/sources/{id}/pause", "POST /admin/sources/{id}/resume", "POST /admin/sources/{id}/fetch",
 			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
-			"GET /admin/opml", "POST /admin/opml",
+			"GET /admin/opml", "POST /admin/opml", "POST /admin/reroute[?since=72h][&dry_run=true]",
 		},
 		"config": s.opts.ConfigPath,
 	})
@@ -377,6 +382,33 @@ func (s *Server) fetch(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeJSON(w, http.StatusBadGateway, map[string]any{"error": err.Error(), "report": report})
 		return
+	}
+	writeJSON(w, http.StatusOK, report)
+}
+
+// reroute answers POST /admin/reroute: stored stories are placed where the
+// current config routes them (?since=DURATION limits it to stories first
+// seen that recently, ?dry_run=true only says what would move).
+func (s *Server) reroute(w http.ResponseWriter, r *http.Request) {
+	var since time.Duration
+	if v := r.URL.Query().Get("since"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("since: want a positive duration such as 72h, got %q", v), nil)
+			return
+		}
+		since = d
+	}
+	dryRun := r.URL.Query().Get("dry_run") == "true"
+	s.mu.Lock() // not while the config changes
+	defer s.mu.Unlock()
+	report, err := s.opts.Backend.Reroute(r.Context(), since, dryRun)
+	if err != nil {
+		s.internal(w, err)
+		return
+	}
+	if !dryRun {
+		s.opts.Log.Info("admin: stories rerouted", "remote", r.RemoteAddr)
 	}
 	writeJSON(w, http.StatusOK, report)
 }

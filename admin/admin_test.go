@@ -65,6 +65,10 @@ func (d *fakeDaemon) SourceStates(context.Context) (map[string]any, error) {
 	return map[string]any{"nation": map[string]any{"http_status": 200}}, nil
 }
 
+func (d *fakeDaemon) Reroute(_ context.Context, since time.Duration, dryRun bool) (any, error) {
+	return map[string]any{"since": since.String(), "dry_run": dryRun, "moved": 2}, nil
+}
+
 func (d *fakeDaemon) Config() *config.Config {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -362,5 +366,15 @@ func TestEntriesKeepTheFilesKeyOrder(t *testing.T) {
 	want := `{"id":"nation","url":"https://www.nationthailand.com/rss/feed.xml","sections":["nation"],"state":{"http_status":200}}`
 	if compact != want {
 		t.Errorf("GET answer\n%s\nwant keys in the file's order, state last:\n%s", compact, want)
+	}
+}
+
+func TestRerouteIsPassedOn(t *testing.T) {
+	h := newHarness(t)
+	if code, body := h.do("POST", "/admin/reroute?since=72h&dry_run=true", ""); code != 200 || body["since"] != "72h0m0s" || body["dry_run"] != true {
+		t.Errorf("reroute: %d %v", code, body)
+	}
+	if code, _ := h.do("POST", "/admin/reroute?since=soon", ""); code != 400 {
+		t.Errorf("reroute with a bad since: %d, want 400", code)
 	}
 }

@@ -43,6 +43,33 @@ func (b adminBackend) Fetch(ctx context.Context, id string) (any, error) {
 	return out, nil
 }
 
+// Reroute places stored stories where the running config routes them; the
+// changed sections are re-rendered here at once (other daemons on the
+// database within a second).
+func (b adminBackend) Reroute(ctx context.Context, since time.Duration, dryRun bool) (any, error) {
+	g := b.a.current()
+	var from time.Time
+	if since > 0 {
+		from = time.Now().Add(-since)
+	}
+	res, err := b.a.store.Reroute(ctx, from, rerouteSections(g.cfg), dryRun)
+	if err != nil {
+		return nil, err
+	}
+	if !dryRun {
+		var changed []string
+		for id := range res.Added {
+			changed = append(changed, id)
+		}
+		for id := range res.Removed {
+			changed = append(changed, id)
+		}
+		g.pub.Invalidate(changed...)
+	}
+	return map[string]any{"examined": res.Examined, "moved": res.Moved, "dry_run": dryRun,
+		"added": res.Added, "removed": res.Removed}, nil
+}
+
 // SourceStates is each source's fetch state, as /status shows it.
 func (b adminBackend) SourceStates(ctx context.Context) (map[string]any, error) {
 	g := b.a.current()

@@ -10,6 +10,7 @@
 //	wirefeed import opml FILE add the feeds of an OPML list to the config
 //	wirefeed export opml      print the sources and sections as OPML
 //	wirefeed route STORY      explain which sections a stored story goes to, and why
+//	wirefeed reroute          place stored stories where the current config routes them
 //	wirefeed demo             run against built-in sample feeds, no network
 //	wirefeed version          print the version
 //
@@ -28,6 +29,7 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 	_ "time/tzdata" // zone names resolve on machines without a zoneinfo database
 
 	"wirefeed/aggregator"
@@ -56,6 +58,7 @@ func commands() []command {
 		{"sources", "", "list each source's fetch state: last attempt and success, HTTP status, items, failures, next run, last error", runSources},
 		{"import", "opml FILE", "add the feeds of an OPML list (a feed reader's, or an export) to the config file", runImport},
 		{"export", "opml", "print the config's sources and sections as an OPML list", runExport},
+		{"reroute", "", "place stored stories in the sections the current config routes them to (after rules or category maps changed)", runReroute},
 		{"route", "[--explain] STORY", "show step by step why a stored story goes to its sections under the current config (STORY: its feed id, number or link)", runRoute},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
@@ -69,6 +72,8 @@ type env struct {
 	configPath     string
 	listen         string
 	fallback       string
+	since          time.Duration
+	dryRun         bool
 	explain        bool
 	log            *slog.Logger
 }
@@ -112,6 +117,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if cmd.name == "import" {
 		fs.StringVar(&e.fallback, "fallback", "", "`section` for imported feeds the list puts in no folder or category")
+	}
+	if cmd.name == "reroute" {
+		fs.DurationVar(&e.since, "since", 0, "only stories first seen within this `duration`, e.g. 72h (default: every stored story)")
+		fs.BoolVar(&e.dryRun, "dry-run", false, "say what would move, change nothing")
 	}
 	if cmd.name == "route" {
 		fs.BoolVar(&e.explain, "explain", true, "show every routing step and the config line behind it (-explain=false: the sections only)")
