@@ -157,19 +157,10 @@ func (s *Server) listEntries(list config.List) http.HandlerFunc {
 			s.internal(w, err)
 			return
 		}
-		states, err := s.states(r.Context(), list)
+		out, err := s.views(r.Context(), doc, list, doc.IDs(list)...)
 		if err != nil {
 			s.internal(w, err)
 			return
-		}
-		out := []entryView{}
-		for _, id := range doc.IDs(list) {
-			raw, err := doc.EntryJSON(list, id)
-			if err != nil {
-				s.internal(w, err)
-				return
-			}
-			out = append(out, entryView{raw: raw, state: states[id]})
 		}
 		writeJSON(w, http.StatusOK, map[string]any{string(list): out})
 	}
@@ -188,7 +179,7 @@ func (s *Server) getEntry(list config.List) http.HandlerFunc {
 
 // writeEntry answers with one entry of doc and, for a source, its state.
 func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, doc *config.Document, list config.List, id string) {
-	raw, err := doc.EntryJSON(list, id)
+	views, err := s.views(r.Context(), doc, list, id)
 	if errors.Is(err, config.ErrNoSuchEntry) {
 		writeError(w, http.StatusNotFound, err.Error(), nil)
 		return
@@ -197,12 +188,28 @@ func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, 
 		s.internal(w, err)
 		return
 	}
-	states, err := s.states(r.Context(), list)
-	if err != nil {
-		s.internal(w, err)
-		return
+	writeJSON(w, status, views[0])
+}
+
+// views returns the entries of list with the given ids as doc holds them,
+// sources with their fetch state.
+func (s *Server) views(ctx context.Context, doc *config.Document, list config.List, ids ...string) ([]entryView, error) {
+	var states map[string]any
+	if list == config.Sources {
+		var err error
+		if states, err = s.opts.Backend.SourceStates(ctx); err != nil {
+			return nil, err
+		}
 	}
-	writeJSON(w, status, entryView{raw: raw, state: states[id]})
+	out := make([]entryView, 0, len(ids))
+	for _, id := range ids {
+		raw, err := doc.EntryJSON(list, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, entryView{raw: raw, state: states[id]})
+	}
+	return out, nil
 }
 
 // entryView is an entry as the config file holds it, its keys in the
@@ -228,13 +235,6 @@ func (e entryView) MarshalJSON() ([]byte, error) {
 	out = append(out, `"state":`...)
 	out = append(out, state...)
 	return append(out, '}'), nil
-}
-
-func (s *Server) states(ctx context.Context, list config.List) (map[string]any, error) {
-	if list != config.Sources {
-		return nil, nil
-	}
-	return s.opts.Backend.SourceStates(ctx)
 }
 
 func (s *Server) addEntry(list config.List) http.HandlerFunc {

@@ -116,6 +116,20 @@ func (h *harness) do(method, path, body string) (int, map[string]any) {
 
 func (h *harness) doAs(tok, method, path, body string) (int, map[string]any) {
 	h.t.Helper()
+	resp, data := h.send(tok, method, path, body)
+	var out map[string]any
+	if len(data) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(data, &out); err != nil {
+			h.t.Fatalf("%s %s: bad JSON %q: %v", method, path, data, err)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+// send makes a request, with tok as bearer token unless it is "", and
+// returns the response and its body.
+func (h *harness) send(tok, method, path, body string) (*http.Response, []byte) {
+	h.t.Helper()
 	req, err := http.NewRequest(method, h.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
@@ -128,14 +142,11 @@ func (h *harness) doAs(tok, method, path, body string) (int, map[string]any) {
 		h.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	if len(data) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(data, &out); err != nil {
-			h.t.Fatalf("%s %s: bad JSON %q: %v", method, path, data, err)
-		}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
 	}
-	return resp.StatusCode, out
+	return resp, data
 }
 
 func (h *harness) file() string {
@@ -170,12 +181,7 @@ func TestTokenIsRequired(t *testing.T) {
 	if !strings.Contains(h.file(), "id: nation") {
 		t.Error("unauthenticated delete changed the config")
 	}
-	req, _ := http.NewRequest("GET", h.srv.URL+"/admin/sources", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := h.send("", "GET", "/admin/sources", "")
 	if got := resp.Header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
 		t.Errorf("WWW-Authenticate = %q", got)
 	}
@@ -314,14 +320,7 @@ func TestUpdatePauseResumeDeleteAndFetch(t *testing.T) {
 
 func TestOPMLExportAndImport(t *testing.T) {
 	h := newHarness(t)
-	req, _ := http.NewRequest("GET", h.srv.URL+"/admin/opml", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, data := h.send(token, "GET", "/admin/opml", "")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/x-opml") ||
 		!strings.Contains(string(data), `xmlUrl="https://www.nationthailand.com/rss/feed.xml"`) {
 		t.Fatalf("export: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), data)
@@ -354,14 +353,7 @@ func TestOPMLExportAndImport(t *testing.T) {
 
 func TestEntriesKeepTheFilesKeyOrder(t *testing.T) {
 	h := newHarness(t)
-	req, _ := http.NewRequest("GET", h.srv.URL+"/admin/sources/nation", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, data := h.send(token, "GET", "/admin/sources/nation", "")
 	compact := strings.Join(strings.Fields(string(data)), "")
 	want := `{"id":"nation","url":"https://www.nationthailand.com/rss/feed.xml","sections":["nation"],"state":{"http_status":200}}`
 	if compact != want {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -23,16 +22,8 @@ type daemon struct {
 
 func startDaemon(t *testing.T, path string) *daemon {
 	t.Helper()
-	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := openTestApp(t, path)
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
 	d := &daemon{app: a}
 	a.now = func() time.Time { return time.Now().Add(time.Duration(d.skew.Load())) }
 	addr := make(chan string, 1)
@@ -54,7 +45,6 @@ func startDaemon(t *testing.T, path string) *daemon {
 		if err := <-done; err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
-		a.Close()
 	}
 	t.Cleanup(d.stop)
 	return d

@@ -115,6 +115,23 @@ func writeConfigURL(t *testing.T, base string) string {
 	return path
 }
 
+// openTestApp opens wirefeed on the config at path, as "run" would before
+// serving; it is closed when the test ends.
+func openTestApp(t *testing.T, path string) *app {
+	t.Helper()
+	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
 // wirefeed runs the command line and returns exit code, stdout and stderr.
 func wirefeed(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -25,20 +23,7 @@ func TestTwoDaemonsOnPostgres(t *testing.T) {
 	p := newPartnerServer(t)
 	path := writeConfig(t, p)
 	withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
-	open := func() *app {
-		e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-		cfg, err := e.loadConfig()
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
-	}
-	one, two := open(), open()
+	one, two := openTestApp(t, path), openTestApp(t, path)
 	if err := two.syncSections(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -20,20 +18,7 @@ func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
 	if pgtest.Enabled() {
 		withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
 	}
-	open := func() *app {
-		e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-		cfg, err := e.loadConfig()
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
-	}
-	fetcher, server := open(), open()
+	fetcher, server := openTestApp(t, path), openTestApp(t, path)
 	srv := httptest.NewServer(server)
 	defer srv.Close()
 
