@@ -118,7 +118,7 @@ func (d *Document) Add(list List, fields Fields) error {
 		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrDuplicateEntry)
 	}
 	entry := &yaml.Node{Kind: yaml.MappingNode}
-	if err := setFields(entry, fields, list); err != nil {
+	if err := setFields(entry, fields, list, false); err != nil {
 		return err
 	}
 	seq := d.list(list, true)
@@ -148,18 +148,19 @@ func (d *Document) Replace(list List, id string, fields Fields) error {
 		}
 		entry.Content = slices.Delete(entry.Content, i, i+2)
 	}
-	return setFields(entry, fields, list)
+	return setFields(entry, fields, list, false)
 }
 
 // Patch merges fields into the entry with the given id, as a JSON merge
 // patch (RFC 7396) would: given keys are set, keys given as nil removed,
-// the rest left alone.
+// the rest left alone; a mapping given for a mapping is merged the same
+// way, key by key.
 func (d *Document) Patch(list List, id string, fields Fields) error {
 	entry := d.find(list, id)
 	if entry == nil {
 		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrNoSuchEntry)
 	}
-	return setFields(entry, fields, list)
+	return setFields(entry, fields, list, true)
 }
 
 // Delete removes the entry with the given id from list.
@@ -308,7 +309,7 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 // setFields sets each of fields in mapping m: an existing key keeps its
 // place and comments, a new key goes where the config reference lists it,
 // a nil value removes the key.
-func setFields(m *yaml.Node, fields Fields, list List) error {
+func setFields(m *yaml.Node, fields Fields, list List, merge bool) error {
 	order := keyOrder(list)
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -327,6 +328,14 @@ func setFields(m *yaml.Node, fields Fields, list List) error {
 		if v == nil {
 			if at >= 0 {
 				m.Content = slices.Delete(m.Content, at, at+2)
+			}
+			continue
+		}
+		if nested, ok := v.(map[string]any); ok && merge && at >= 0 && resolve(m.Content[at+1]).Kind == yaml.MappingNode {
+			// A merge patch merges mappings key by key ("categories":
+			// {"Sports": null} removes one category).
+			if err := setFields(resolve(m.Content[at+1]), Fields(nested), "", true); err != nil {
+				return fmt.Errorf("%s: %w", k, err)
 			}
 			continue
 		}

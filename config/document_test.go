@@ -181,3 +181,37 @@ func firstDifference(a, b string) string {
 	}
 	return "lengths differ: " + strconv.Itoa(len(al)) + " vs " + strconv.Itoa(len(bl)) + " lines"
 }
+
+func TestDocumentPatchMergesMappings(t *testing.T) {
+	doc, err := ParseDocument([]byte(`sections: [{id: a}, {id: b}]
+sources:
+  - id: s
+    url: https://example.com/feed
+    categories:
+      Politics: a # the partner's politics desk
+      Sports: b
+`), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Patch(Sources, "s", Fields{"categories": map[string]any{"Sports": nil, "Business": "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, out, err := doc.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "    categories:\n      Politics: a # the partner's politics desk\n      Business: b\n") {
+		t.Errorf("merged categories:\n%s", out)
+	}
+	if src, _ := cfg.SourceByID("s"); len(src.Categories) != 2 {
+		t.Errorf("categories after the patch: %v", src.Categories)
+	}
+	// Replace does not merge: the mapping given is the mapping kept.
+	if err := doc.Replace(Sources, "s", Fields{"url": "https://example.com/feed", "categories": map[string]any{"World": "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := doc.Check(); strings.Contains(string(out), "Politics") {
+		t.Errorf("replace kept an old category:\n%s", out)
+	}
+}
