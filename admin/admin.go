@@ -329,27 +329,47 @@ func (e *refusal) Error() string { return e.msg }
 func (s *Server) change(w http.ResponseWriter, r *http.Request, edit func(*config.Document) error) (*config.Document, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// An editor saving the file by hand between our read and our write
+	// makes Save refuse; the edit is then made again on the new file.
+	for attempt := 0; ; attempt++ {
+		doc, ok, retry := s.tryChange(w, r, edit, attempt < 2)
+		if !retry {
+			return doc, ok
+		}
+	}
+}
+
+// tryChange is one attempt of change; retry reports that the file changed
+// meanwhile and nothing was answered yet (only when mayRetry).
+func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, edit func(*config.Document) error, mayRetry bool) (doc *config.Document, ok, retry bool) {
 	doc, err := config.ReadDocument(s.opts.ConfigPath)
 	if err != nil {
 		s.internal(w, err)
-		return nil, false
+		return nil, false, false
 	}
 	var refused *refusal
 	switch err := edit(doc); {
 	case errors.Is(err, config.ErrNoSuchEntry):
 		writeError(w, http.StatusNotFound, err.Error(), nil)
-		return nil, false
+		return nil, false, false
 	case errors.Is(err, config.ErrDuplicateEntry):
 		writeError(w, http.StatusConflict, err.Error(), nil)
-		return nil, false
+		return nil, false, false
 	case errors.As(err, &refused):
 		writeError(w, http.StatusUnprocessableEntity, refused.msg, refused.problems)
-		return nil, false
+		return nil, false, false
 	case err != nil:
 		writeError(w, http.StatusUnprocessableEntity, err.Error(), nil)
-		return nil, false
+		return nil, false, false
 	}
 	if _, err := doc.Save(); err != nil {
+		if errors.Is(err, config.ErrChangedMeanwhile) {
+			if mayRetry {
+				return nil, false, true
+			}
+			writeError(w, http.StatusConflict, "the config file keeps changing under this edit; try again", nil)
+			return nil, false, false
+		}
 		var list config.ErrorList
 		if errors.As(err, &list) {
 			problems := make([]problem, len(list))
@@ -357,17 +377,17 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, edit func(*confi
 				problems[i] = problem{Key: e.Key, Message: e.Msg}
 			}
 			writeError(w, http.StatusUnprocessableEntity, "change refused; the config is unchanged", problems)
-			return nil, false
+			return nil, false, false
 		}
 		s.internal(w, err)
-		return nil, false
+		return nil, false, false
 	}
 	s.opts.Log.Info("admin: config changed", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 	if err := s.opts.Backend.Reload(r.Context()); err != nil {
 		s.internal(w, fmt.Errorf("config saved but not applied: %w", err))
-		return nil, false
+		return nil, false, false
 	}
-	return doc, true
+	return doc, true, false
 }
 
 // fetch answers POST /admin/sources/{id}/fetch: the source is pulled now

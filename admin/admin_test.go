@@ -76,10 +76,11 @@ func (d *fakeDaemon) Config() *config.Config {
 }
 
 type harness struct {
-	t      *testing.T
-	path   string
-	daemon *fakeDaemon
-	srv    *httptest.Server
+	t       *testing.T
+	onCheck func() // called as a feed URL is checked, inside an edit
+	path    string
+	daemon  *fakeDaemon
+	srv     *httptest.Server
 }
 
 func newHarness(t *testing.T) *harness {
@@ -93,9 +94,13 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	d.reloads = 0
+	h := &harness{t: t, path: path, daemon: d}
 	api := New(Options{
 		Token: token, ConfigPath: path, Backend: d,
 		CheckURL: func(_ context.Context, raw string) error {
+			if h.onCheck != nil {
+				h.onCheck()
+			}
 			if strings.Contains(raw, "169.254.") || strings.Contains(raw, "internal") {
 				return errors.New("169.254.169.254 is a link-local address")
 			}
@@ -103,9 +108,9 @@ func newHarness(t *testing.T) *harness {
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) },
 	})
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	return &harness{t: t, path: path, daemon: d, srv: srv}
+	h.srv = httptest.NewServer(api)
+	t.Cleanup(h.srv.Close)
+	return h
 }
 
 // do sends a request with the right token and decodes a JSON answer.
@@ -368,5 +373,28 @@ func TestRerouteIsPassedOn(t *testing.T) {
 	}
 	if code, _ := h.do("POST", "/admin/reroute?since=soon", ""); code != 400 {
 		t.Errorf("reroute with a bad since: %d, want 400", code)
+	}
+}
+
+// An editor saves config.yaml by hand while an API change is being made:
+// the change is made again on the new file, and the hand edit stays.
+func TestHandEditDuringAChangeIsKept(t *testing.T) {
+	h := newHarness(t)
+	edited := false
+	h.onCheck = func() {
+		if edited {
+			return
+		}
+		edited = true
+		data, _ := os.ReadFile(h.path)
+		os.WriteFile(h.path, []byte(strings.Replace(string(data), "    title: Other\n", "    title: Other news\n", 1)), 0o644)
+	}
+	list := `<opml version="2.0"><body><outline text="Kyodo" xmlUrl="https://english.kyodonews.net/rss/all.xml"/></body></opml>`
+	if code, body := h.do("POST", "/admin/opml?fallback=other", list); code != 200 {
+		t.Fatalf("import: %d %v", code, body)
+	}
+	file := h.file()
+	if !strings.Contains(file, "title: Other news") || !strings.Contains(file, "- id: kyodo") {
+		t.Errorf("config lost the hand edit or the import:\n%s", file)
 	}
 }

@@ -206,14 +206,24 @@ func (d *Document) Check() (*Config, []byte, error) {
 	return cfg, data, nil
 }
 
+// ErrChangedMeanwhile is returned by Save when the file no longer holds what
+// the document was read from: someone else saved it in between. Read it
+// again and redo the edit.
+var ErrChangedMeanwhile = errors.New("the config file changed since it was read")
+
 // Save validates the document and, if it is valid, replaces the file with
 // it atomically: a reader, or a crash, sees the old file or the new one,
 // never part of either. The file keeps its permissions. It returns the new
-// config; a refused document leaves the file untouched.
+// config; a refused document leaves the file untouched, and so does a file
+// changed since the document was read (ErrChangedMeanwhile), so that an
+// editor's hand edit is never overwritten.
 func (d *Document) Save() (*Config, error) {
 	cfg, data, err := d.Check()
 	if err != nil {
 		return nil, err
+	}
+	if current, err := os.ReadFile(d.path); err == nil && !bytes.Equal(current, d.orig) {
+		return nil, fmt.Errorf("config: %s: %w", d.path, ErrChangedMeanwhile)
 	}
 	if err := writeFileAtomic(d.path, data); err != nil {
 		return nil, err

@@ -215,3 +215,23 @@ sources:
 		t.Errorf("replace kept an old category:\n%s", out)
 	}
 }
+
+func TestDocumentSaveRefusesToOverwriteAnotherEdit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte("sections: [{id: a}]\n"), 0o644)
+	doc, err := ReadDocument(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Add(Sections, Fields{"id": "b"}); err != nil {
+		t.Fatal(err)
+	}
+	hand := "sections: [{id: a, title: A}]\n"
+	os.WriteFile(path, []byte(hand), 0o644) // an editor saves meanwhile
+	if _, err := doc.Save(); !errors.Is(err, ErrChangedMeanwhile) {
+		t.Fatalf("save over another edit: %v, want ErrChangedMeanwhile", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != hand {
+		t.Errorf("the editor's save was overwritten:\n%s", got)
+	}
+}
