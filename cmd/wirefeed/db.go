@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"wirefeed/config"
 	"wirefeed/store"
@@ -31,7 +32,7 @@ func openStore(cfg *config.Config, mustExist bool) (*store.Store, error) {
 func databaseSize(cfg *config.Config, st *store.Store) func() float64 {
 	if cfg.Storage.Postgres != "" {
 		return func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2e9)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			n, err := st.DatabaseSize(ctx)
 			if err != nil {
