@@ -96,12 +96,18 @@ func xmllintPath(t *testing.T) string {
 }
 
 // relaxNGAtom validates doc against the RELAX NG schema of RFC 4287 with
-// xmllint. The caller skips when xmllint is absent; a missing schema fails.
+// xmllint. The caller skips when xmllint is absent. The schema comes with
+// the project's shared/ directory, not with the repository: a clone
+// elsewhere skips this check, like a machine without xmllint, while CI
+// (.ci/run sets WIREFEED_SCHEMAS) fails when the schema is missing.
 func relaxNGAtom(t *testing.T, xmllint, doc string) {
 	t.Helper()
 	rng := filepath.Join(schemaDir(), "atom.rng")
 	if _, err := os.Stat(rng); err != nil {
-		t.Fatalf("RFC 4287 schema: %v (set WIREFEED_SCHEMAS to the directory holding atom.rng)", err)
+		if os.Getenv("WIREFEED_SCHEMAS") == "" {
+			t.Skipf("RFC 4287 schema not beside the repository (%v); set WIREFEED_SCHEMAS to the directory holding atom.rng to run this check", err)
+		}
+		t.Fatalf("RFC 4287 schema: %v", err)
 	}
 	cmd := exec.Command(xmllint, "--noout", "--relaxng", rng, "-")
 	cmd.Stdin = strings.NewReader(doc)
