@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"wirefeed/config"
@@ -47,7 +48,8 @@ type Backend interface {
 
 // Options configure a Server.
 type Options struct {
-	// Token is the bearer token clients must send. It must not be empty.
+	// Token is the bearer token clients must send; SetToken changes it.
+	// While it is empty every request is refused.
 	Token string
 	// ConfigPath is the config file changes are written to.
 	ConfigPath string
@@ -65,9 +67,12 @@ type Options struct {
 // Server is the admin API's http.Handler. It serves paths under /admin/.
 type Server struct {
 	opts     Options
-	tokenSum [sha256.Size]byte
+	tokenSum atomic.Pointer[[sha256.Size]byte] // nil: no token, nobody gets in
 	mux      *http.ServeMux
-	mu       sync.Mutex // one change at a time: read, edit, save, reload
+	// mu makes changes one at a time: read, edit, save, reload. It is the
+	// queue of config writes, held across their file and reload work and
+	// taken by nothing else, so one Server must serve the whole process.
+	mu sync.Mutex
 }
 
 // maxBody bounds a request body.
@@ -81,7 +86,8 @@ func New(opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, tokenSum: sha256.Sum256([]byte(opts.Token)), mux: http.NewServeMux()}
+	s := &Server{opts: opts, mux: http.NewServeMux()}
+	s.SetToken(opts.Token)
 	s.mux.HandleFunc("GET /admin/{$}", s.index)
 	for _, list := range []config.List{config.Sources, config.Sections} {
 		base := "/admin/" + string(list)
@@ -104,6 +110,17 @@ func New(opts Options) *Server {
 	return s
 }
 
+// SetToken makes token the one clients must send from now on ("" lets
+// nobody in).
+func (s *Server) SetToken(token string) {
+	if token == "" {
+		s.tokenSum.Store(nil)
+		return
+	}
+	sum := sha256.Sum256([]byte(token))
+	s.tokenSum.Store(&sum)
+}
+
 // ServeHTTP checks the bearer token, then serves the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
@@ -115,8 +132,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Comparing digests in constant time reveals neither the token nor
 	// its length through timing.
-	sum := sha256.Sum256([]byte(token))
-	if subtle.ConstantTimeCompare(sum[:], s.tokenSum[:]) != 1 {
+	sum, want := sha256.Sum256([]byte(token)), s.tokenSum.Load()
+	if want == nil || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="wirefeed admin", error="invalid_token"`)
 		writeError(w, http.StatusUnauthorized, "wrong bearer token", nil)
 		s.opts.Log.Warn("admin: wrong token", "remote", r.RemoteAddr, "path", r.URL.Path)

@@ -62,6 +62,11 @@ type Options struct {
 	// given is used as it is: put cfg.Fetch.AllowPrefixes() in its Allow
 	// to keep the config's allow list.
 	Guard *netguard.Policy
+	// Pulls is the process's record of pulls in progress. Give every
+	// Aggregator a process builds (one per config it runs on) the same
+	// Pulls, so that a source is never pulled twice at once across a
+	// reload. nil: one of its own.
+	Pulls *Pulls
 }
 
 // Aggregator pulls sources and stores their stories. It is safe for
@@ -79,15 +84,7 @@ type Aggregator struct {
 	poll      pollPolicy
 	perHost   int
 
-	mu      sync.Mutex
-	running map[string]chan struct{} // closed when the source's pull ends
-	// hosts holds, per partner host, a semaphore of Fetch.PerHost slots, so
-	// fifty sources on one host are never all pulled at once.
-	hosts map[string]chan struct{}
-	// states is each source's fetch state as last recorded, so that a
-	// pull does not read it back from the store. Another process pulling
-	// the same source only makes it stale, which costs a full fetch.
-	states map[string]store.Source
+	pulls *Pulls
 	// parses counts the documents parsed, for tests of the paths that
 	// must not parse.
 	parses atomic.Int64
@@ -105,14 +102,15 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		onFetch:   opts.OnFetch,
 		authority: tagAuthority(cfg.Server.BaseURL),
 		workers:   make(chan struct{}, max(cfg.Fetch.Workers, 1)),
-		running:   map[string]chan struct{}{},
-		states:    map[string]store.Source{},
-		hosts:     map[string]chan struct{}{},
+		pulls:     opts.Pulls,
 		poll:      newPollPolicy(time.Duration(cfg.Fetch.MaxInterval)),
 		perHost:   max(cfg.Fetch.PerHost, 1),
 	}
 	if a.now == nil {
 		a.now = time.Now
+	}
+	if a.pulls == nil {
+		a.pulls = NewPulls(nil)
 	}
 	return a
 }
@@ -184,7 +182,7 @@ type Report struct {
 func (r Report) Log(log *slog.Logger) {
 	switch {
 	case r.Skipped:
-		log.Info("fetch skipped: already running", "source", r.Source)
+		log.Info("fetch skipped: already being pulled", "source", r.Source)
 	case r.Paused:
 		log.Debug("fetch skipped: source paused", "source", r.Source)
 	case r.Deferred:
@@ -231,6 +229,12 @@ func (a *Aggregator) FetchAll(ctx context.Context, ids ...string) []Report {
 // sources that must rest or are gone are reported, not pulled.
 func (a *Aggregator) FetchAllDue(ctx context.Context) []Report {
 	return a.fetchAll(ctx, true, nil, Progress{})
+}
+
+// FetchAllDueProgress is FetchAllDue telling p of each source as it starts
+// and as it finishes.
+func (a *Aggregator) FetchAllDueProgress(ctx context.Context, p Progress) []Report {
+	return a.fetchAll(ctx, true, nil, p)
 }
 
 // Progress follows a FetchAllProgress as it goes, for a display. Either
@@ -330,13 +334,7 @@ func (a *Aggregator) hostSlot(ctx context.Context, rawURL string) (func(), error
 	if u, err := url.Parse(rawURL); err == nil {
 		host = strings.ToLower(u.Hostname())
 	}
-	a.mu.Lock()
-	slots, ok := a.hosts[host]
-	if !ok {
-		slots = make(chan struct{}, a.perHost)
-		a.hosts[host] = slots
-	}
-	a.mu.Unlock()
+	slots := a.pulls.hostSlots(host, a.perHost)
 	select {
 	case slots <- struct{}{}:
 		return func() { <-slots }, nil
@@ -358,10 +356,14 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, s
 	if due && src.Paused {
 		return Report{Source: src.ID, Paused: true}
 	}
-	if !a.claim(src.ID) {
+	done, ok, err := a.pulls.claim(ctx, src.ID)
+	if err != nil {
+		return Report{Source: src.ID, Err: fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)}
+	}
+	if !ok {
 		return Report{Source: src.ID, Skipped: true}
 	}
-	defer a.release(src.ID)
+	defer done()
 	select {
 	case a.workers <- struct{}{}:
 		defer func() { <-a.workers }()
@@ -401,13 +403,11 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, s
 	if err != nil && rep.Err == nil {
 		rep.Err = fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if err != nil {
-		delete(a.states, src.ID)
+		a.pulls.forgetState(src.ID)
 	} else {
 		state.Apply(record)
-		a.states[src.ID] = state
+		a.pulls.setState(state)
 	}
 	return rep
 }
@@ -415,10 +415,7 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, s
 // state returns a source's fetch state: from memory, or from the store on
 // the first pull (empty for a source the store does not know yet).
 func (a *Aggregator) state(ctx context.Context, id string) (store.Source, error) {
-	a.mu.Lock()
-	st, ok := a.states[id]
-	a.mu.Unlock()
-	if ok {
+	if st, ok := a.pulls.state(id); ok {
 		return st, nil
 	}
 	st, err := a.store.Source(ctx, id)
@@ -428,38 +425,14 @@ func (a *Aggregator) state(ctx context.Context, id string) (store.Source, error)
 	return st, err
 }
 
-func (a *Aggregator) claim(id string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, busy := a.running[id]; busy {
-		return false
-	}
-	a.running[id] = make(chan struct{})
-	return true
-}
+// Pulling reports whether a pull of the source is in progress in this
+// process.
+func (a *Aggregator) Pulling(id string) bool { return a.pulls.pulling(id) }
 
-func (a *Aggregator) release(id string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	close(a.running[id])
-	delete(a.running, id)
-}
-
-// WaitIdle returns once no pull of the source is in progress, or when ctx
-// is done.
+// WaitIdle returns once no pull of the source is in progress in this
+// process, or when ctx is done.
 func (a *Aggregator) WaitIdle(ctx context.Context, id string) error {
-	a.mu.Lock()
-	done, busy := a.running[id]
-	a.mu.Unlock()
-	if !busy {
-		return nil
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return a.pulls.waitIdle(ctx, id)
 }
 
 // pull fetches, parses, normalizes and stores one source, returning the

@@ -17,10 +17,17 @@ import (
 // panics and is skipped while its previous run is still going; each source is
 // delayed by a fixed jitter of its own, so a hundred sources on one schedule
 // do not fire in the same second.
+//
+// A Scheduler lives as long as the process. Apply hands it each config and
+// the Aggregator built for it: a source whose schedule is unchanged keeps its
+// place in time, so editing the config never postpones a pull.
 type Scheduler struct {
-	agg  *Aggregator
 	cron *cron.Cron
 	log  *slog.Logger
+	// active, when not nil, is asked before each scheduled run: while it
+	// reports false (another daemon holds the scheduler lease) runs are
+	// skipped, without losing the schedule's phase.
+	active func() bool
 	// stopping is closed when Stop begins: jobs still waiting out their
 	// jitter give up. ctx is cancelled when Stop runs out of patience with
 	// fetches in flight.
@@ -28,51 +35,116 @@ type Scheduler struct {
 	stopOnce sync.Once
 	ctx      context.Context
 	cancel   context.CancelFunc
-	entries  map[string]cron.EntryID
+
+	mu      sync.Mutex // guards the fields below; held for memory only
+	cfg     *config.Config
+	agg     *Aggregator
+	entries map[string]scheduled // by source id
+	prune   scheduled
 }
 
-// NewScheduler registers a job per source of cfg. Schedules were validated
-// by config, but are checked again here so that a Scheduler built from a
-// hand-made Config fails clearly.
-func NewScheduler(cfg *config.Config, agg *Aggregator, log *slog.Logger) (*Scheduler, error) {
+// scheduled is a job in the cron table and what it was scheduled by: the
+// job is replaced only when that changes.
+type scheduled struct {
+	entry cron.EntryID
+	key   string
+}
+
+// NewScheduler returns a Scheduler with no jobs; Apply gives it its sources.
+// active may be nil (always pull).
+func NewScheduler(log *slog.Logger, active func() bool) *Scheduler {
 	logger := cronLogger{log}
-	c := cron.New(
-		cron.WithLocation(cfg.Location()),
-		cron.WithParser(cron.NewParser(cron.Minute|cron.Hour|cron.Dom|cron.Month|cron.Dow|cron.Descriptor)),
-		cron.WithLogger(logger),
-	)
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Scheduler{agg: agg, cron: c, log: log, ctx: ctx, cancel: cancel, entries: map[string]cron.EntryID{}, stopping: make(chan struct{})}
+	return &Scheduler{
+		// Jobs' schedules carry their own zone (config.ParseSchedule).
+		cron:     cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger)),
+		log:      log,
+		active:   active,
+		stopping: make(chan struct{}),
+		ctx:      ctx,
+		cancel:   cancel,
+		entries:  map[string]scheduled{},
+	}
+}
+
+// Apply makes the schedule cfg's, pulling through agg from now on. Sources
+// added or whose schedule, zone or jitter changed are (re)scheduled;
+// removed or paused ones leave the table; the others keep their next run.
+// cfg must be valid (config.Parse).
+func (s *Scheduler) Apply(cfg *config.Config, agg *Aggregator) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg, s.agg = cfg, agg
 	jitter := time.Duration(cfg.Fetch.Jitter)
+	keep := map[string]bool{}
 	for _, src := range cfg.Sources {
 		if src.Paused {
 			continue
 		}
-		spec := cfg.ScheduleOf(src)
-		id, err := c.AddJob(spec, s.wrap(s.job(src, sourceJitter(src.ID, jitter))))
-		if err != nil {
-			cancel()
-			return nil, fmt.Errorf("aggregator: schedule %s: %q: %w", src.ID, spec, err)
+		keep[src.ID] = true
+		delay := sourceJitter(src.ID, jitter)
+		key := fmt.Sprintf("%s|%s|%v", cfg.ScheduleOf(src), cfg.Location(), delay)
+		if old, ok := s.entries[src.ID]; ok && old.key == key {
+			continue
 		}
-		s.entries[src.ID] = id
+		sched := cfg.ScheduleFor(src)
+		if sched == nil {
+			return fmt.Errorf("aggregator: schedule %s: invalid schedule %q", src.ID, cfg.ScheduleOf(src))
+		}
+		if old, ok := s.entries[src.ID]; ok {
+			s.cron.Remove(old.entry)
+		}
+		s.entries[src.ID] = scheduled{s.cron.Schedule(sched, s.wrap(s.job(src.ID, delay))), key}
 	}
-	if spec := cfg.Retention.Schedule; spec != "" {
-		prune := s.wrap(cron.FuncJob(func() {
-			res, err := agg.Prune(s.ctx)
-			if err != nil {
-				log.Error("prune failed", "err", err)
-				return
-			}
-			if res.Stories > 0 || res.Tombstones > 0 {
-				log.Info("pruned", "stories", res.Stories, "tombstones", res.Tombstones)
-			}
-		}))
-		if _, err := c.AddJob(spec, prune); err != nil {
-			cancel()
-			return nil, fmt.Errorf("aggregator: schedule pruning: %q: %w", spec, err)
+	for id, old := range s.entries {
+		if !keep[id] {
+			s.cron.Remove(old.entry)
+			delete(s.entries, id)
 		}
 	}
-	return s, nil
+	s.applyPrune(cfg)
+	return nil
+}
+
+// applyPrune schedules pruning on retention.schedule. s.mu must be held.
+func (s *Scheduler) applyPrune(cfg *config.Config) {
+	key := ""
+	if cfg.Retention.Schedule != "" {
+		key = cfg.Retention.Schedule + "|" + cfg.Location().String()
+	}
+	if key == s.prune.key {
+		return
+	}
+	if s.prune.key != "" {
+		s.cron.Remove(s.prune.entry)
+	}
+	s.prune = scheduled{}
+	if sched := cfg.RetentionSchedule(); sched != nil {
+		s.prune = scheduled{s.cron.Schedule(sched, s.wrap(cron.FuncJob(s.runPrune))), key}
+	}
+}
+
+// current returns the config and Aggregator of the last Apply.
+func (s *Scheduler) current() (*config.Config, *Aggregator) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg, s.agg
+}
+
+// runPrune is the retention job.
+func (s *Scheduler) runPrune() {
+	if s.active != nil && !s.active() {
+		return
+	}
+	_, agg := s.current()
+	res, err := agg.Prune(s.ctx)
+	if err != nil {
+		s.log.Error("prune failed", "err", err)
+		return
+	}
+	if res.Stories > 0 || res.Tombstones > 0 {
+		s.log.Info("pruned", "stories", res.Stories, "tombstones", res.Tombstones)
+	}
 }
 
 // wrap guards a job: a panic is logged instead of killing the daemon, and a
@@ -82,9 +154,13 @@ func (s *Scheduler) wrap(job cron.Job) cron.Job {
 	return cron.NewChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)).Then(job)
 }
 
-// job is the scheduled work for one source.
-func (s *Scheduler) job(src config.Source, delay time.Duration) cron.Job {
+// job is the scheduled work for one source: it pulls the source as the
+// config of the moment describes it.
+func (s *Scheduler) job(id string, delay time.Duration) cron.Job {
 	return cron.FuncJob(func() {
+		if s.active != nil && !s.active() {
+			return
+		}
 		if delay > 0 {
 			t := time.NewTimer(delay)
 			select {
@@ -94,7 +170,12 @@ func (s *Scheduler) job(src config.Source, delay time.Duration) cron.Job {
 				return
 			}
 		}
-		s.agg.FetchDue(s.ctx, src).Log(s.log)
+		cfg, agg := s.current()
+		src, ok := cfg.SourceByID(id)
+		if !ok {
+			return // removed while this run waited out its jitter
+		}
+		agg.FetchDue(s.ctx, src).Log(s.log)
 	})
 }
 
@@ -131,13 +212,15 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 }
 
 // Next returns when a source is next due (before its jitter), or the zero
-// time when the scheduler is not running or does not know the source.
+// time when the scheduler does not know the source or is not running.
 func (s *Scheduler) Next(sourceID string) time.Time {
-	id, ok := s.entries[sourceID]
+	s.mu.Lock()
+	e, ok := s.entries[sourceID]
+	s.mu.Unlock()
 	if !ok {
 		return time.Time{}
 	}
-	return s.cron.Entry(id).Next
+	return s.cron.Entry(e.entry).Next
 }
 
 // cronLogger lets cron log through slog.

@@ -28,8 +28,8 @@ sources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewScheduler(cfg, h.agg, quietLog())
-	if err != nil {
+	s := NewScheduler(quietLog(), nil)
+	if err := s.Apply(cfg, h.agg); err != nil {
 		t.Fatal(err)
 	}
 	before := time.Now()
@@ -52,10 +52,7 @@ sources:
 
 func TestScheduledJobSurvivesPanicsAndNeverOverlaps(t *testing.T) {
 	h := newHarness(t)
-	s, err := NewScheduler(h.cfg, h.agg, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newHarnessScheduler(t, h)
 	defer s.Stop(context.Background())
 
 	panicking := s.wrap(cron.FuncJob(func() { panic("partner sent nonsense") }))
@@ -82,12 +79,8 @@ func TestScheduledJobSurvivesPanicsAndNeverOverlaps(t *testing.T) {
 
 func TestStopCutsJitterWaitShort(t *testing.T) {
 	h := newHarness(t)
-	s, err := NewScheduler(h.cfg, h.agg, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, _ := h.cfg.SourceByID("nation")
-	job := s.job(src, time.Hour)
+	s := newHarnessScheduler(t, h)
+	job := s.job("nation", time.Hour)
 	done := make(chan struct{})
 	go func() { job.Run(); close(done) }()
 	if err := s.Stop(context.Background()); err != nil {
@@ -105,8 +98,8 @@ func TestStopCutsJitterWaitShort(t *testing.T) {
 
 func TestSourceJitterIsStableAndSpread(t *testing.T) {
 	const window = 10 * time.Second
-	if sourceJitter("nation", window) != sourceJitter("nation", window) {
-		t.Fatal("jitter of one source changes between calls")
+	if a, b := sourceJitter("nation", window), sourceJitter("nation", window); a != b {
+		t.Fatalf("jitter of one source changes between calls: %v, then %v", a, b)
 	}
 	if sourceJitter("nation", 0) != 0 {
 		t.Fatal("jitter 0 must disable the delay")
@@ -121,5 +114,61 @@ func TestSourceJitterIsStableAndSpread(t *testing.T) {
 	}
 	if len(seen) < 4 {
 		t.Errorf("8 sources fall into only %d distinct seconds", len(seen))
+	}
+}
+
+// newHarnessScheduler returns a Scheduler for the harness's config, not
+// started.
+func newHarnessScheduler(t *testing.T, h *harness) *Scheduler {
+	t.Helper()
+	s := NewScheduler(quietLog(), nil)
+	if err := s.Apply(h.cfg, h.agg); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestApplyKeepsThePhaseOfUnchangedSchedules(t *testing.T) {
+	h := newHarness(t)
+	parse := func(bSchedule string, withC bool) *config.Config {
+		text := `
+schedule: "@every 30s"
+fetch: {jitter: 0s}
+sections: [{id: other, title: Other}]
+sources:
+  - {id: a, url: "http://127.0.0.1:1/a", fallback: other}
+  - {id: b, url: "http://127.0.0.1:1/b", fallback: other, schedule: "` + bSchedule + `"}
+`
+		if withC {
+			text += `  - {id: c, url: "http://127.0.0.1:1/c", fallback: other, priority: 3}` + "\n"
+		}
+		cfg, err := config.Parse([]byte(text), "sched.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	s := NewScheduler(quietLog(), nil)
+	if err := s.Apply(parse("@every 20s", true), h.agg); err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	defer s.Stop(context.Background())
+	a, b := s.Next("a"), s.Next("b")
+	if a.IsZero() || b.IsZero() {
+		t.Fatal("sources not scheduled")
+	}
+	// The edit changes b's schedule and removes c; a is untouched.
+	if err := s.Apply(parse("@every 45s", false), h.agg); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Next("a"); !got.Equal(a) {
+		t.Errorf("unchanged source a was rescheduled: next run %v, was %v", got, a)
+	}
+	if got := s.Next("b"); got.Equal(b) || got.Sub(time.Now()) < 40*time.Second {
+		t.Errorf("source b keeps its old schedule: next run in %v", time.Until(got))
+	}
+	if !s.Next("c").IsZero() {
+		t.Error("removed source c is still scheduled")
 	}
 }

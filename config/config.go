@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // Config is the whole of config.yaml after defaults are applied. Get one
@@ -47,6 +49,8 @@ type Config struct {
 
 	// loc is Timezone parsed by Parse; see Location.
 	loc *time.Location
+	// schedules holds every schedule spec of the config, parsed once.
+	schedules map[string]cron.Schedule
 	// lines is the line of every key path in the file, kept by Parse; see
 	// Line.
 	lines map[string]int

@@ -76,6 +76,7 @@ func setDefault[T comparable](v *T, def T) {
 func (c *Config) prepare(lines map[string]int) {
 	c.loc = c.Location()
 	c.lines = lines
+	c.parseSchedules()
 	for i := range c.Sources {
 		c.Sources[i].keyPath = fmt.Sprintf("sources[%d]", i)
 		c.Sources[i].routes = c.Sources[i].buildRoutes()

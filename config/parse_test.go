@@ -158,7 +158,10 @@ func TestDefaults(t *testing.T) {
 	if c.Line("sources[0].url") != 5 {
 		t.Errorf("line of sources[0].url = %d, want 5", c.Line("sources[0].url"))
 	}
-	c.lines = nil
+	if c.ScheduleFor(c.Sources[0]) == nil || c.RetentionSchedule() == nil {
+		t.Error("schedules not parsed")
+	}
+	c.lines, c.schedules = nil, nil
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}

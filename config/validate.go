@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 
@@ -283,20 +282,9 @@ func (v *validator) target(key, id string, sections map[string]Section) {
 
 // schedule checks a cron spec the way the scheduler will parse it.
 func (v *validator) schedule(key, spec string) {
-	if err := parseSchedule(spec); err != nil {
+	if _, err := ParseSchedule(spec, time.UTC); err != nil {
 		v.errorf(key, "invalid schedule %q: %v", spec, err)
 	}
-}
-
-// parseSchedule parses spec with cron.ParseStandard, first refusing a bare
-// "TZ=zone" (or "CRON_TZ=zone") with no schedule after it, on which cron
-// v3.0.1 panics.
-func parseSchedule(spec string) error {
-	if (strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=")) && !strings.Contains(spec, " ") {
-		return fmt.Errorf("time zone prefix without a schedule")
-	}
-	_, err := cron.ParseStandard(spec)
-	return err
 }
 
 // checkURL returns what is wrong with an absolute http(s) URL, or "".

@@ -3,133 +3,36 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+	"wirefeed/daemon"
+	"wirefeed/internal/partnertest"
 
 	"github.com/mmcdole/gofeed"
 )
 
-// partnerServer serves the aggregator's testdata feeds as partner feeds;
-// fail makes a path answer 503.
-type partnerServer struct {
-	*httptest.Server
-	mu    sync.Mutex
-	files map[string]string
-	fails map[string]bool
-}
-
-func newPartnerServer(t *testing.T) *partnerServer {
-	t.Helper()
-	p := &partnerServer{
-		files: map[string]string{"/nation": "nation.rss", "/jiji": "jiji.rss"},
-		fails: map[string]bool{},
-	}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		file, fail := p.files[r.URL.Path], p.fails[r.URL.Path]
-		p.mu.Unlock()
-		switch {
-		case fail:
-			http.Error(w, "partner down", http.StatusServiceUnavailable)
-		case file == "":
-			http.NotFound(w, r)
-		default:
-			// Like a partner's server: a content ETag, no file dates (a fresh
-			// clone gives every fixture the same modification time).
-			data, err := os.ReadFile(filepath.Join("..", "..", "aggregator", "testdata", file))
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
-			w.Header().Set("ETag", fmt.Sprintf(`"%x"`, sha256.Sum256(data)))
-			w.Header().Set("Content-Type", "application/rss+xml")
-			http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
-		}
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-func (p *partnerServer) set(path, file string, fail bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.files[path], p.fails[path] = file, fail
-}
-
-const e2eConfig = `server:
-  listen: "127.0.0.1:0"
-  base_url: "https://news.example.com"
-storage:
-  path: "DB"
-fetch: {timeout: 5s, jitter: 0s}
-sections:
-  - {id: nation, title: Nation, description: News from Thailand}
-  - {id: politics, title: Politics, description: Politics}
-  - {id: economy, title: Economy, description: Economy}
-  - {id: sports, title: Sports, description: Sports}
-  - {id: other, title: Other, description: Other}
-  - {id: headlines, title: Headlines, description: Newest of all, all: true, limit: 10}
-sources:
-  - id: nation
-    name: Nation
-    url: PARTNER/nation
-    site: nationthailand.com
-    attribution: Provided by Nation
-    sections: [nation]
-    categories: {Politics: politics, Business: economy, Sports: sports}
-  - id: jiji
-    name: Jiji Press
-    url: PARTNER/jiji
-    attribution: Provided by Jiji Press
-    categories: {Politics: politics, Economy: economy, Sports: sports, Other: other}
-    fallback: other
-`
-
-// writeConfig writes a config for partner p into a temp dir and returns its path.
-func writeConfig(t *testing.T, p *partnerServer) string {
-	t.Helper()
-	return writeConfigURL(t, p.URL)
-}
-
-// writeConfigURL writes a config for partner feeds under base into a temp
-// dir and returns its path.
-func writeConfigURL(t *testing.T, base string) string {
-	t.Helper()
-	dir := t.TempDir()
-	text := strings.NewReplacer("PARTNER", base, "DB", filepath.Join(dir, "wirefeed.db")).Replace(e2eConfig)
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// openTestApp opens wirefeed on the config at path, as "run" would before
-// serving; it is closed when the test ends.
-func openTestApp(t *testing.T, path string) *app {
+// openTestDaemon opens wirefeed on the config at path, as "run" would
+// before serving; it is closed when the test ends.
+func openTestDaemon(t *testing.T, path string) *daemon.Daemon {
 	t.Helper()
 	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
 	cfg, err := e.loadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	d, err := daemon.Open(context.Background(), cfg, daemon.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { a.Close() })
-	return a
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // wirefeed runs the command line and returns exit code, stdout and stderr.
@@ -141,8 +44,8 @@ func wirefeed(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestCheck(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	if code, out, errOut := wirefeed(t, "check", "-config", path); code != 0 || !strings.Contains(out, "ok (6 sections, 2 sources)") {
 		t.Fatalf("check good config: exit %d, %q %q", code, out, errOut)
 	}
@@ -178,8 +81,8 @@ func TestUsage(t *testing.T) {
 }
 
 func TestFetchReportsPerSourceAndFailsWhenOneFails(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 
 	code, out, errOut := wirefeed(t, "fetch", "-config", path)
 	if code != 0 || !strings.Contains(out, "nation       6 new, 0 updated, 0 unchanged") || !strings.Contains(out, "jiji         8 new, 0 updated, 0 unchanged") ||
@@ -193,8 +96,8 @@ func TestFetchReportsPerSourceAndFailsWhenOneFails(t *testing.T) {
 		t.Fatalf("refetch of nation: exit %d\n%s", code, out)
 	}
 
-	p.set("/nation", "nation_edited.rss", false)
-	p.set("/jiji", "jiji.rss", true)
+	p.Set("/nation", "nation_edited.rss", false)
+	p.Set("/jiji", "jiji.rss", true)
 	code, out, errOut = wirefeed(t, "fetch", "-config", path)
 	if code != 1 {
 		t.Errorf("fetch with a failing source exited %d, want 1", code)
@@ -215,8 +118,8 @@ func TestFetchReportsPerSourceAndFailsWhenOneFails(t *testing.T) {
 // feed; then restarts the daemon on the same database and finds the same
 // bytes.
 func TestEndToEnd(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	if code, out, errOut := wirefeed(t, "fetch", "-config", path); code != 0 {
 		t.Fatalf("fetch: exit %d\n%s%s", code, out, errOut)
 	}
@@ -384,14 +287,14 @@ func serveOnce[T any](t *testing.T, path string, check func(base string) T) T {
 	}
 	cfg.Schedule = "@every 1h"
 	ctx, stop := context.WithCancel(context.Background())
-	a, err := openApp(ctx, cfg, e.log)
+	d, err := daemon.Open(ctx, cfg, daemon.Options{Log: e.log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
+	defer d.Close()
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, nil, func(s string) { addr <- s }) }()
+	go func() { done <- d.Run(ctx, daemon.RunOptions{Ready: func(s string) { addr <- s }}) }()
 	var result T
 	select {
 	case base := <-addr:
@@ -457,5 +360,24 @@ func TestDockerConfigFollowsShippedConfig(t *testing.T) {
 	}
 	if got != want {
 		t.Error("deploy/config.docker.yaml differs from config.yaml beyond storage.path: regenerate it from config.yaml")
+	}
+}
+
+// status fetches url and returns its status code.
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := wirefeed(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "wirefeed ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("version: exit %d, %q", code, out)
 	}
 }

@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"wirefeed/config"
+	"wirefeed/internal/partnertest"
 )
 
 func TestExportThenImportOPMLRoundTrips(t *testing.T) {
-	p := newPartnerServer(t)
-	from := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	from := partnertest.WriteConfig(t, p.URL)
 	code, exported, stderr := wirefeed(t, "export", "-config", from, "opml")
 	if code != 0 {
 		t.Fatalf("export: %d %s", code, stderr)

@@ -9,20 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"wirefeed/config"
-	"wirefeed/route"
+	"wirefeed/daemon"
 	"wirefeed/store"
 )
-
-// rerouteSections routes a stored story under cfg, as the aggregator routes
-// one it has just pulled.
-func rerouteSections(cfg *config.Config) func(*store.Story) []string {
-	router := route.New(cfg)
-	return func(st *store.Story) []string {
-		return router.Sections(route.Story{Source: st.SourceID, Title: st.Title,
-			Summary: st.Summary, Content: st.Content, Categories: st.Categories})
-	}
-}
 
 // runReroute places stored stories in the sections the current config
 // routes them to: after an editor changed rules or category maps, stories
@@ -35,7 +24,7 @@ func runReroute(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(cfg, true)
+	st, err := daemon.OpenStore(cfg, true)
 	if err != nil {
 		return err
 	}
@@ -44,7 +33,7 @@ func runReroute(ctx context.Context, e *env, args []string) error {
 	if e.since > 0 {
 		since = time.Now().Add(-e.since)
 	}
-	res, err := st.Reroute(ctx, since, rerouteSections(cfg), e.dryRun)
+	res, err := daemon.Reroute(ctx, st, cfg, since, e.dryRun)
 	if err != nil {
 		return err
 	}

@@ -3,20 +3,21 @@ package main
 import (
 	"strings"
 	"testing"
+	"wirefeed/internal/partnertest"
 )
 
 // An editor adds rules after stories are stored: reroute moves the stored
 // stories, and route then finds them where the config says.
 func TestRerouteAppliesChangedRulesToStoredStories(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	if code, out, errOut := wirefeed(t, "fetch", "-config", path); code != 0 {
 		t.Fatalf("fetch: %d\n%s%s", code, out, errOut)
 	}
-	withConfigEdit(t, path, "  - {id: other, title: Other, description: Other}\n",
+	partnertest.EditConfig(t, path, "  - {id: other, title: Other, description: Other}\n",
 		"  - id: other\n    title: Other\n    description: Other\n    include:\n      - title: [Floodwaters, Loy Krathong]\n"+
 			"  - id: travel\n    title: Travel\n    include:\n      - title: Loy Krathong\n")
-	withConfigEdit(t, path, "  - {id: nation, title: Nation, description: News from Thailand}\n",
+	partnertest.EditConfig(t, path, "  - {id: nation, title: Nation, description: News from Thailand}\n",
 		"  - id: nation\n    title: Nation\n    description: News from Thailand\n    exclude:\n      - title: Loy Krathong\n")
 
 	code, out, errOut := wirefeed(t, "reroute", "-config", path, "-dry-run")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"wirefeed/internal/partnertest"
 	"wirefeed/store"
 )
 
@@ -48,7 +49,7 @@ sources:
 `
 
 func TestRouteExplain(t *testing.T) {
-	p := newPartnerServer(t)
+	p := partnertest.NewServer(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "wirefeed.db")
 	path := filepath.Join(dir, "config.yaml")

@@ -8,12 +8,15 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"wirefeed/daemon"
+	"wirefeed/internal/partnertest"
+	"wirefeed/web"
 )
 
 func TestSourcesListsFetchState(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
-	p.set("/jiji", "jiji.rss", true)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	p.Set("/jiji", "jiji.rss", true)
 	wirefeed(t, "fetch", "-config", path)
 
 	code, out, errOut := wirefeed(t, "sources", "-config", path)
@@ -35,9 +38,9 @@ func TestSourcesListsFetchState(t *testing.T) {
 }
 
 func TestStatusServesJSONAndHTML(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
-	p.set("/jiji", "jiji.rss", true)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	p.Set("/jiji", "jiji.rss", true)
 	wirefeed(t, "fetch", "-config", path)
 
 	_, srv := serveApp(t, path)
@@ -46,7 +49,7 @@ func TestStatusServesJSONAndHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body struct{ Sources []sourceStatus }
+	var body struct{ Sources []web.SourceStatus }
 	err = json.NewDecoder(resp.Body).Decode(&body)
 	resp.Body.Close()
 	if err != nil || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
@@ -76,12 +79,12 @@ func TestStatusServesJSONAndHTML(t *testing.T) {
 }
 
 func TestStoryViewListsAlternates(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	wirefeed(t, "fetch", "-config", path)
 	a, srv := serveApp(t, path)
 
-	economy, err := a.store.SectionStories(t.Context(), "economy", 50)
+	economy, err := a.Store().SectionStories(t.Context(), "economy", 50)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +101,8 @@ func TestStoryViewListsAlternates(t *testing.T) {
 	defer resp.Body.Close()
 	var view struct {
 		ID         string
-		Published  storyCopy
-		Alternates []storyCopy
+		Published  struct{ Source, Attribution string }
+		Alternates []struct{ Source, Attribution string }
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&view); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("story view: %d, %v", resp.StatusCode, err)
@@ -115,28 +118,20 @@ func TestStoryViewListsAlternates(t *testing.T) {
 
 // serveApp opens the daemon on the config at path and serves its HTTP
 // handler (no scheduler) until the test ends.
-func serveApp(t *testing.T, path string) (*app, *httptest.Server) {
+func serveApp(t *testing.T, path string) (*daemon.Daemon, *httptest.Server) {
 	t.Helper()
-	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := openApp(t.Context(), cfg, e.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() { srv.Close(); a.Close() })
-	return a, srv
+	d := openTestDaemon(t, path)
+	srv := httptest.NewServer(d.Handler())
+	t.Cleanup(srv.Close)
+	return d, srv
 }
 
 func TestMetricsAfterAFetch(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
-	p.set("/jiji", "jiji.rss", true)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	p.Set("/jiji", "jiji.rss", true)
 	a, srv := serveApp(t, path)
-	a.current().agg.FetchAll(t.Context())
+	a.Aggregator().FetchAll(t.Context())
 	fetchBody := func(path string) string {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {

@@ -1,4 +1,6 @@
-package main
+// Package progress shows a `wirefeed fetch` as it goes: each source's result
+// as it finishes and, on a terminal, a status line below them.
+package progress
 
 import (
 	"bytes"
@@ -22,7 +24,7 @@ const redrawEvery = 100 * time.Millisecond
 // clearLine returns the cursor to the start of the line and erases it.
 const clearLine = "\r\x1b[K"
 
-// fetchDisplay shows a `wirefeed fetch` as it goes. Each source's result
+// Display shows a `wirefeed fetch` as it goes. Each source's result
 // lines are written as soon as the source finishes. On a terminal a status
 // line stays below them,
 //
@@ -32,7 +34,7 @@ const clearLine = "\r\x1b[K"
 // at the end. Elsewhere (a file, a pipe) only the result lines are
 // written: no carriage returns, no escape codes. No colour is used, so
 // NO_COLOR has nothing to turn off.
-type fetchDisplay struct {
+type Display struct {
 	w        io.Writer
 	terminal bool
 	width    int // columns; the status line is cut to fit
@@ -47,15 +49,15 @@ type fetchDisplay struct {
 	shown    bool // a status line is on the screen
 }
 
-// newFetchDisplay returns a display of total sources on w. terminal says
+// New returns a display of total sources on w. terminal says
 // whether w is a terminal width columns wide.
-func newFetchDisplay(w io.Writer, terminal bool, width, total int) *fetchDisplay {
-	return &fetchDisplay{w: w, terminal: terminal, width: width, total: total, dirty: terminal}
+func New(w io.Writer, terminal bool, width, total int) *Display {
+	return &Display{w: w, terminal: terminal, width: width, total: total, dirty: terminal}
 }
 
-// terminalWidth reports whether w is a terminal that understands cursor
+// TerminalWidth reports whether w is a terminal that understands cursor
 // movement, and its width in columns.
-func terminalWidth(w io.Writer) (int, bool) {
+func TerminalWidth(w io.Writer) (int, bool) {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) || os.Getenv("TERM") == "dumb" {
 		return 0, false
@@ -67,13 +69,13 @@ func terminalWidth(w io.Writer) (int, bool) {
 	return width, true
 }
 
-// progress returns the callbacks that feed the display.
-func (d *fetchDisplay) progress() aggregator.Progress {
+// Progress returns the callbacks that feed the display.
+func (d *Display) Progress() aggregator.Progress {
 	return aggregator.Progress{Started: d.started, Finished: d.finished}
 }
 
 // started notes that a source's pull began.
-func (d *fetchDisplay) started(id string) {
+func (d *Display) started(id string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.running = append(d.running, id)
@@ -82,7 +84,7 @@ func (d *fetchDisplay) started(id string) {
 
 // finished writes a source's result lines, above the status line on a
 // terminal (which is redrawn at the next tick).
-func (d *fetchDisplay) finished(rep aggregator.Report) {
+func (d *Display) finished(rep aggregator.Report) {
 	var buf bytes.Buffer
 	writeReport(&buf, rep)
 	d.mu.Lock()
@@ -115,7 +117,7 @@ func indexOf(list []string, s string) int {
 }
 
 // redraw draws the status line if it changed since it was last drawn.
-func (d *fetchDisplay) redraw() {
+func (d *Display) redraw() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.terminal || !d.dirty {
@@ -127,7 +129,7 @@ func (d *fetchDisplay) redraw() {
 
 // status is the status line, cut to the terminal's width (less one
 // column, so that it never wraps).
-func (d *fetchDisplay) status() string {
+func (d *Display) status() string {
 	line := fmt.Sprintf("[%d/%d] %d new, %d failed", d.done, d.total, d.newItems, d.failed)
 	if len(d.running) > 0 {
 		line += fmt.Sprintf(" · %d running: %s", len(d.running), strings.Join(d.running, ", "))
@@ -139,10 +141,10 @@ func (d *fetchDisplay) status() string {
 	return line
 }
 
-// start begins redrawing the status line on a terminal, on a ticker, and
+// Start begins redrawing the status line on a terminal, on a ticker, and
 // returns the function that stops it and clears the line. Elsewhere there
 // is nothing to start.
-func (d *fetchDisplay) start() (stop func()) {
+func (d *Display) Start() (stop func()) {
 	if !d.terminal {
 		return func() {}
 	}
@@ -169,7 +171,7 @@ func (d *fetchDisplay) start() (stop func()) {
 }
 
 // clear erases the status line, if one is on the screen.
-func (d *fetchDisplay) clear() {
+func (d *Display) clear() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.shown {

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -15,31 +15,31 @@ const sectionSyncInterval = time.Second
 // changed: another daemon sharing the database stored new stories. (This
 // daemon's own fetches invalidate at once; seeing them here again costs one
 // extra rendering.) The first call only takes note.
-func (a *app) syncSections(ctx context.Context) error {
-	versions, err := a.store.SectionVersions(ctx)
+func (d *Daemon) syncSections(ctx context.Context) error {
+	versions, err := d.store.SectionVersions(ctx)
 	if err != nil {
 		return err
 	}
-	a.syncMu.Lock()
-	defer a.syncMu.Unlock()
-	if a.versions != nil {
-		var changed []string
+	var changed []string
+	d.syncMu.Lock()
+	if d.versions != nil {
 		for id, v := range versions {
-			if a.versions[id] != v {
+			if d.versions[id] != v {
 				changed = append(changed, id)
 			}
 		}
-		if len(changed) > 0 {
-			a.current().pub.Invalidate(changed...)
-		}
 	}
-	a.versions = versions
+	d.versions = versions
+	d.syncMu.Unlock()
+	if len(changed) > 0 {
+		d.current().pub.Invalidate(changed...)
+	}
 	return nil
 }
 
 // watchSections runs syncSections every sectionSyncInterval until ctx is
 // done.
-func (a *app) watchSections(ctx context.Context) {
+func (d *Daemon) watchSections(ctx context.Context) {
 	tick := time.NewTicker(sectionSyncInterval)
 	defer tick.Stop()
 	for {
@@ -47,8 +47,8 @@ func (a *app) watchSections(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := a.syncSections(ctx); err != nil && ctx.Err() == nil {
-				a.log.Warn("cannot read section changes", "err", err)
+			if err := d.syncSections(ctx); err != nil && ctx.Err() == nil {
+				d.log.Warn("cannot read section changes", "err", err)
 			}
 		}
 	}

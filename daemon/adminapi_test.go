@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"wirefeed/internal/partnertest"
 )
 
 const adminToken = "e2e-admin-token-0123456789"
@@ -32,24 +33,9 @@ func adminCall(t *testing.T, token, method, url, body string) (int, map[string]a
 	return resp.StatusCode, out
 }
 
-// withConfigEdit rewrites the config at path with old replaced by new.
-func withConfigEdit(t *testing.T, path, old, new string) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(data), old) {
-		t.Fatalf("config lacks %q", old)
-	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestAdminAPIIsOffWithoutAToken(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	serveOnce(t, path, func(base string) any {
 		if code, _ := adminCall(t, adminToken, "GET", base+"/admin/sources", ""); code != http.StatusNotFound {
 			t.Errorf("admin API without admin.token: %d, want 404", code)
@@ -59,9 +45,9 @@ func TestAdminAPIIsOffWithoutAToken(t *testing.T) {
 }
 
 func TestAdminAPIRefusesInternalAddresses(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
-	withConfigEdit(t, path, "sections:\n", "admin: {token: "+adminToken+"}\nsections:\n")
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	partnertest.EditConfig(t, path, "sections:\n", "admin: {token: "+adminToken+"}\nsections:\n")
 	before, _ := os.ReadFile(path)
 	serveOnce(t, path, func(base string) any {
 		if code, _ := adminCall(t, "", "GET", base+"/admin/sources", ""); code != http.StatusUnauthorized {
@@ -92,8 +78,8 @@ func TestAdminAPIRefusesInternalAddresses(t *testing.T) {
 }
 
 func TestAdminAPIManagesSourcesLive(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	// Jiji is added through the API; the partners are on loopback, which
 	// the site allows explicitly.
 	full, _ := os.ReadFile(path)

@@ -1,42 +1,49 @@
-package main
+package daemon
 
 import (
 	"context"
-	"net/http"
+	"fmt"
 	"time"
 
 	"wirefeed/aggregator"
 	"wirefeed/config"
 	"wirefeed/netguard"
+	"wirefeed/route"
+	"wirefeed/store"
+	"wirefeed/web"
 )
 
 // adminBackend is the running daemon as the admin API drives it.
-type adminBackend struct{ a *app }
+type adminBackend struct{ d *Daemon }
 
 // Reload applies the config file the admin API has just written.
 func (b adminBackend) Reload(ctx context.Context) error {
-	return b.a.reload(context.WithoutCancel(ctx))
+	return b.d.Reload(context.WithoutCancel(ctx))
 }
 
 // Config is the config the daemon runs on.
-func (b adminBackend) Config() *config.Config { return b.a.current().cfg }
+func (b adminBackend) Config() *config.Config { return b.d.current().cfg }
 
 // Fetch pulls one source now, whatever its rest or pause.
 func (b adminBackend) Fetch(ctx context.Context, id string) (any, error) {
-	g := b.a.current()
+	g := b.d.current()
 	src, _ := g.cfg.SourceByID(id)
 	// The pull finishes even if the client gives up waiting. One already in
-	// progress (the scheduler's, or the one a reload starts for a new
-	// source) is waited for, then the source is pulled again.
+	// progress here (the scheduler's, or the one a reload starts for a new
+	// source) is waited for, then the source is pulled again; one in
+	// progress in another process is reported as skipped.
 	rep := g.agg.Fetch(context.WithoutCancel(ctx), src)
-	for rep.Skipped {
+	for rep.Skipped && g.agg.Pulling(id) {
 		if err := g.agg.WaitIdle(ctx, id); err != nil {
 			return fetchReport(rep), err
 		}
 		rep = g.agg.Fetch(context.WithoutCancel(ctx), src)
 	}
-	rep.Log(b.a.log)
+	rep.Log(b.d.log)
 	out := fetchReport(rep)
+	if rep.Skipped {
+		return out, fmt.Errorf("source %s is being pulled by another wirefeed process; try again when it is done", id)
+	}
 	if rep.Err != nil {
 		return out, rep.Err
 	}
@@ -47,12 +54,12 @@ func (b adminBackend) Fetch(ctx context.Context, id string) (any, error) {
 // changed sections are re-rendered here at once (other daemons on the
 // database within a second).
 func (b adminBackend) Reroute(ctx context.Context, since time.Duration, dryRun bool) (any, error) {
-	g := b.a.current()
+	g := b.d.current()
 	var from time.Time
 	if since > 0 {
 		from = time.Now().Add(-since)
 	}
-	res, err := b.a.store.Reroute(ctx, from, rerouteSections(g.cfg), dryRun)
+	res, err := Reroute(ctx, b.d.store, g.cfg, from, dryRun)
 	if err != nil {
 		return nil, err
 	}
@@ -72,12 +79,8 @@ func (b adminBackend) Reroute(ctx context.Context, since time.Duration, dryRun b
 
 // SourceStates is each source's fetch state, as /status shows it.
 func (b adminBackend) SourceStates(ctx context.Context) (map[string]any, error) {
-	g := b.a.current()
-	var next func(string) time.Time
-	if g.sched != nil {
-		next = g.sched.Next
-	}
-	rows, err := sourceStatuses(ctx, g.cfg, b.a.store, next, time.Now())
+	g := b.d.current()
+	rows, err := web.SourceStatuses(ctx, g.cfg, b.d.store, b.d.NextRun, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -119,26 +122,6 @@ func fetchReport(rep aggregator.Report) fetchReportJSON {
 	return out
 }
 
-// adminServer is the HTTP server of a separate admin.listen address: the
-// admin API of the current generation, and nothing else.
-func (a *app) adminServer() *http.Server {
-	return &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			g := a.current()
-			if g.admin == nil {
-				http.Error(w, "admin API off: set admin.token", http.StatusNotFound)
-				return
-			}
-			a.metrics.count("admin", w, r, g.admin)
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		// A pull asked for through the API may take the whole fetch.timeout.
-		WriteTimeout: 5 * time.Minute,
-		IdleTimeout:  120 * time.Second,
-	}
-}
-
 // fetchGuard is the policy every fetch connection must pass. With the admin
 // API on, anyone holding its token could point a source anywhere, so
 // loopback and private addresses are refused too unless
@@ -151,14 +134,25 @@ func fetchGuard(cfg *config.Config) *netguard.Policy {
 	return &netguard.Policy{DenyPrivate: true, Allow: cfg.Fetch.AllowPrefixes()}
 }
 
-// feedURLGuard returns the check a feed URL given through the admin API
-// must pass before it is written to the config: its host resolves only to
-// addresses fetchGuard allows. Fetches check again at every connection.
-func feedURLGuard(cfg *config.Config) func(context.Context, string) error {
-	policy := netguard.Policy{DenyPrivate: true, Allow: cfg.Fetch.AllowPrefixes()}
-	return func(ctx context.Context, rawURL string) error {
-		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		return policy.CheckURL(ctx, rawURL, nil)
+// checkFeedURL is the check a feed URL given through the admin API must
+// pass before it is written to the config: its host resolves only to
+// addresses fetchGuard allows under the running config. Fetches check again
+// at every connection.
+func (d *Daemon) checkFeedURL(ctx context.Context, rawURL string) error {
+	policy := netguard.Policy{DenyPrivate: true, Allow: d.current().cfg.Fetch.AllowPrefixes()}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return policy.CheckURL(ctx, rawURL, nil)
+}
+
+// Reroute places the stored stories first seen since from (zero: every
+// one) in the sections cfg routes them to, as the aggregator routes a story
+// it has just pulled; with dryRun it only says what would move.
+func Reroute(ctx context.Context, st *store.Store, cfg *config.Config, from time.Time, dryRun bool) (store.RerouteResult, error) {
+	router := route.New(cfg)
+	sections := func(s *store.Story) []string {
+		return router.Sections(route.Story{Source: s.SourceID, Title: s.Title,
+			Summary: s.Summary, Content: s.Content, Categories: s.Categories})
 	}
+	return st.Reroute(ctx, from, sections, dryRun)
 }

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -9,26 +9,26 @@ import (
 	"testing"
 	"time"
 
+	"wirefeed/internal/partnertest"
 	"wirefeed/internal/pgtest"
 )
 
-// daemon is a wirefeed serving in the test, on the config at path.
-type daemon struct {
-	*app
+// testDaemon is a wirefeed serving in the test, on the config at path.
+type testDaemon struct {
+	*Daemon
 	base string
 	skew atomic.Int64 // added to the clock leases are taken by
 	stop func()
 }
 
-func startDaemon(t *testing.T, path string) *daemon {
+func startDaemon(t *testing.T, path string) *testDaemon {
 	t.Helper()
-	a := openTestApp(t, path)
+	d := &testDaemon{}
+	d.Daemon = openTestDaemon(t, path, Options{Now: func() time.Time { return time.Now().Add(time.Duration(d.skew.Load())) }})
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &daemon{app: a}
-	a.now = func() time.Time { return time.Now().Add(time.Duration(d.skew.Load())) }
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, nil, func(s string) { addr <- s }) }()
+	go func() { done <- d.Run(ctx, RunOptions{Ready: func(s string) { addr <- s }}) }()
 	select {
 	case s := <-addr:
 		d.base = "http://" + s
@@ -50,11 +50,7 @@ func startDaemon(t *testing.T, path string) *daemon {
 	return d
 }
 
-func (d *daemon) isLeading() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.leading && d.current().sched != nil
-}
+func (d *testDaemon) isLeading() bool { return d.Leading() }
 
 func readyText(t *testing.T, base string) string {
 	t.Helper()
@@ -73,10 +69,10 @@ func readyText(t *testing.T, base string) string {
 // Daemons sharing a database all serve, but one pulls partners on schedule;
 // when it exits, or stops renewing its lease, another takes over.
 func TestOneDaemonPullsOnSchedule(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	if pgtest.Enabled() {
-		withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+		partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
 	}
 	ctx := context.Background()
 	first := startDaemon(t, path)
@@ -100,10 +96,10 @@ func TestOneDaemonPullsOnSchedule(t *testing.T) {
 	// The leader exits cleanly: it gives up the lease, the other takes it at
 	// its next renewal (called here rather than waited for).
 	first.stop()
-	if err := second.lead(ctx, ctx); err != nil {
+	if err := second.lead(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if !second.isLeading() || second.current().sched.Next("nation").IsZero() {
+	if !second.isLeading() || second.NextRun("nation").IsZero() {
 		t.Fatal("the standby did not take over the schedule")
 	}
 
@@ -114,14 +110,14 @@ func TestOneDaemonPullsOnSchedule(t *testing.T) {
 	if third.isLeading() {
 		t.Fatal("two daemons lead")
 	}
-	third.skew.Store(int64(leaseTTL + time.Second))
-	if err := third.lead(ctx, ctx); err != nil {
+	third.skew.Store(int64(LeaseTTL + time.Second))
+	if err := third.lead(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if !third.isLeading() {
 		t.Fatal("the lapsed lease was not taken over")
 	}
-	if err := second.lead(ctx, ctx); err != nil {
+	if err := second.lead(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if second.isLeading() {

@@ -1,4 +1,4 @@
-package main
+package web
 
 import (
 	"encoding/json"
@@ -23,23 +23,23 @@ type storyCopy struct {
 // serveStory answers GET /story?id=ID (the id a feed item carries) with
 // the copy published under that id and the other partners' copies kept as
 // its alternates.
-func (a *app) serveStory(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("id")
 	if id == "" {
 		http.Error(w, "missing ?id= (the id of a published feed item)", http.StatusBadRequest)
 		return
 	}
-	copies, err := a.store.StoryCopies(r.Context(), id)
+	copies, err := h.store.StoryCopies(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		http.Error(w, "no story with id "+id, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		a.log.Error("story view", "err", err)
+		h.log.Error("story view", "err", err)
 		http.Error(w, "story unavailable", http.StatusInternalServerError)
 		return
 	}
-	cfg := a.current().cfg
+	cfg := h.daemon.Config()
 	view := func(st store.Story) storyCopy {
 		c := storyCopy{Source: st.SourceID, Title: st.Title, Link: st.Link,
 			Published: st.Published, Updated: st.Updated, FirstSeen: st.FirstSeen}

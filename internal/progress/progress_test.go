@@ -1,15 +1,11 @@
-package main
+package progress
 
 import (
 	"bytes"
-	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -19,7 +15,7 @@ import (
 
 func TestTerminalDisplayDrawsStatusBelowResultsAndClearsIt(t *testing.T) {
 	var out bytes.Buffer
-	d := newFetchDisplay(&out, true, 80, 3)
+	d := New(&out, true, 80, 3)
 	took := func() string { s := out.String(); out.Reset(); return s }
 
 	d.redraw()
@@ -63,7 +59,7 @@ func TestTerminalDisplayDrawsStatusBelowResultsAndClearsIt(t *testing.T) {
 
 func TestTerminalStatusLineFitsTheWidth(t *testing.T) {
 	var out bytes.Buffer
-	d := newFetchDisplay(&out, true, 40, 9)
+	d := New(&out, true, 40, 9)
 	for _, id := range []string{"nation", "jiji", "kyodo", "bangkokpost", "yonhap"} {
 		d.started(id)
 	}
@@ -76,8 +72,8 @@ func TestTerminalStatusLineFitsTheWidth(t *testing.T) {
 
 func TestDisplayStartAndStop(t *testing.T) {
 	var out bytes.Buffer
-	d := newFetchDisplay(&out, true, 80, 1)
-	stop := d.start()
+	d := New(&out, true, 80, 1)
+	stop := d.Start()
 	d.finished(aggregator.Report{Source: "nation", NotModified: true})
 	d.redraw() // as the ticker may have done already
 	stop()     // returns once the ticker's goroutine is gone
@@ -88,8 +84,8 @@ func TestDisplayStartAndStop(t *testing.T) {
 	}
 
 	var plain bytes.Buffer
-	p := newFetchDisplay(&plain, false, 0, 1)
-	stop = p.start()
+	p := New(&plain, false, 0, 1)
+	stop = p.Start()
 	p.started("nation")
 	p.redraw()
 	p.finished(aggregator.Report{Source: "nation", NotModified: true})
@@ -112,90 +108,15 @@ func TestOnlyTerminalsGetTheStatusLine(t *testing.T) {
 	defer r.Close()
 	defer w.Close()
 	for name, out := range map[string]any{"buffer": &bytes.Buffer{}, "file": f, "pipe": w} {
-		if _, ok := terminalWidth(out.(interface{ Write([]byte) (int, error) })); ok {
+		if _, ok := TerminalWidth(out.(interface{ Write([]byte) (int, error) })); ok {
 			t.Errorf("%s taken for a terminal", name)
 		}
 	}
 }
 
-// lineWriter hands each complete line written to it to a channel.
-type lineWriter struct {
-	mu    sync.Mutex
-	all   strings.Builder
-	part  string
-	lines chan string
-}
-
-func (l *lineWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.all.Write(p)
-	l.part += string(p)
-	for {
-		i := strings.IndexByte(l.part, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		l.lines <- l.part[:i]
-		l.part = l.part[i+1:]
-	}
-}
-
-// TestFetchPrintsEachSourceAsItFinishes holds jiji's partner until
-// nation's line is out: lines come as sources finish, plain when stdout is
-// not a terminal.
-func TestFetchPrintsEachSourceAsItFinishes(t *testing.T) {
-	release := make(chan struct{})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	defer free()
-	partner := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/jiji" {
-			select {
-			case <-release:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		w.Header().Set("Content-Type", "application/rss+xml")
-		http.ServeFile(w, r, filepath.Join("..", "..", "aggregator", "testdata", strings.TrimPrefix(r.URL.Path, "/")+".rss"))
-	}))
-	defer partner.Close()
-	path := writeConfigURL(t, partner.URL)
-
-	out := &lineWriter{lines: make(chan string, 16)}
-	var errOut bytes.Buffer
-	exit := make(chan int)
-	go func() { exit <- run(context.Background(), []string{"fetch", "-config", path}, out, &errOut) }()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	select {
-	case line := <-out.lines:
-		if !strings.HasPrefix(line, "nation       6 new, 0 updated, 0 unchanged") {
-			t.Fatalf("first line %q, want nation's", line)
-		}
-	case code := <-exit:
-		t.Fatalf("fetch exited %d before jiji's partner answered", code)
-	case <-ctx.Done():
-		t.Fatal("nation's line not written while jiji's partner is held")
-	}
-	free()
-	if code := <-exit; code != 0 {
-		t.Fatalf("fetch exited %d: %s", code, errOut.String())
-	}
-	if line := <-out.lines; !strings.HasPrefix(line, "jiji         8 new, 0 updated, 0 unchanged") {
-		t.Errorf("second line %q, want jiji's", line)
-	}
-	all := out.all.String()
-	if strings.ContainsAny(all, "\r\x1b") || strings.Count(all, "\n") != 2 {
-		t.Errorf("output to a non-terminal is not two plain lines: %q", all)
-	}
-}
-
 func TestSourceAskedTwiceStaysRunning(t *testing.T) {
 	var out bytes.Buffer
-	d := newFetchDisplay(&out, true, 80, 2)
+	d := New(&out, true, 80, 2)
 	d.started("nation")
 	d.finished(aggregator.Report{Source: "nation", Skipped: true})
 	out.Reset()

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"net/http"
@@ -12,8 +12,8 @@ import (
 	"wirefeed/aggregator"
 )
 
-// metrics are the Prometheus metrics served at /metrics. Each app has its
-// own registry (no global state).
+// metrics are the Prometheus metrics served at /metrics. Each daemon has
+// its own registry (no global state).
 type metrics struct {
 	registry *prometheus.Registry
 	fetches  *prometheus.CounterVec
@@ -120,28 +120,7 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
-// count wraps h to count its responses by kind and status.
-func (m *metrics) count(kind string, w http.ResponseWriter, r *http.Request, h http.Handler) {
-	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
-	h.ServeHTTP(rec, r)
-	m.requests.WithLabelValues(kind, strconv.Itoa(rec.code)).Inc()
-}
-
-// statusRecorder remembers the status code a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	code  int
-	wrote bool
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if !s.wrote {
-		s.code, s.wrote = code, true
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	s.wrote = true
-	return s.ResponseWriter.Write(b)
+// countRequest records one HTTP response by kind and status.
+func (m *metrics) countRequest(kind string, code int) {
+	m.requests.WithLabelValues(kind, strconv.Itoa(code)).Inc()
 }

@@ -1,11 +1,10 @@
-package main
+package daemon
 
 import (
 	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -43,13 +42,13 @@ func crashChild(path string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	d, err := Open(context.Background(), cfg, Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	for {
-		rep := a.current().agg.FetchAll(context.Background())[0]
+		rep := d.Aggregator().FetchAll(context.Background())[0]
 		if rep.Err != nil {
 			fmt.Println("error", rep.Err)
 			continue

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"wirefeed/internal/partnertest"
 	"wirefeed/internal/pgtest"
 )
 
@@ -13,13 +14,13 @@ import (
 // has looked for section changes, though its own render cache held the feed.
 func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
 	ctx := context.Background()
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	if pgtest.Enabled() {
-		withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+		partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
 	}
-	fetcher, server := openTestApp(t, path), openTestApp(t, path)
-	srv := httptest.NewServer(server)
+	fetcher, server := openTestDaemon(t, path, Options{}), openTestDaemon(t, path, Options{})
+	srv := httptest.NewServer(server.Handler())
 	defer srv.Close()
 
 	if err := server.syncSections(ctx); err != nil {

@@ -1,4 +1,4 @@
-package main
+package daemon
 
 import (
 	"context"
@@ -11,11 +11,11 @@ import (
 	"wirefeed/store"
 )
 
-// openStore opens the database the config names: PostgreSQL when
+// OpenStore opens the database the config names: PostgreSQL when
 // storage.postgres is set, else the SQLite file at storage.path. With
 // mustExist, a missing SQLite file is an error rather than created (for
 // commands that only read).
-func openStore(cfg *config.Config, mustExist bool) (*store.Store, error) {
+func OpenStore(cfg *config.Config, mustExist bool) (*store.Store, error) {
 	if cfg.Storage.Postgres != "" {
 		return store.OpenPostgres(cfg.Storage.Postgres)
 	}

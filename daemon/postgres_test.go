@@ -1,14 +1,17 @@
-package main
+package daemon
 
 import (
 	"context"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"wirefeed/internal/partnertest"
 	"wirefeed/internal/pgtest"
+	"wirefeed/route"
+	"wirefeed/web"
 )
 
 // Two daemons on one PostgreSQL database pull the same partners at the same
@@ -20,16 +23,16 @@ func TestTwoDaemonsOnPostgres(t *testing.T) {
 		t.Skipf("set %s to run it (CI does)", pgtest.Env)
 	}
 	ctx := context.Background()
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
-	withConfigEdit(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
-	one, two := openTestApp(t, path), openTestApp(t, path)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+	one, two := openTestDaemon(t, path, Options{}), openTestDaemon(t, path, Options{})
 	if err := two.syncSections(ctx); err != nil {
 		t.Fatal(err)
 	}
 
 	var wg sync.WaitGroup
-	for _, a := range []*app{one, two} {
+	for _, a := range []*Daemon{one, two} {
 		wg.Go(func() {
 			for _, rep := range a.current().agg.FetchAll(ctx) {
 				if rep.Err != nil {
@@ -44,7 +47,7 @@ func TestTwoDaemonsOnPostgres(t *testing.T) {
 		t.Fatalf("stored %d stories (%v), want 14: each once", n, err)
 	}
 
-	srv := httptest.NewServer(two)
+	srv := httptest.NewServer(two.Handler())
 	defer srv.Close()
 	if err := two.syncSections(ctx); err != nil {
 		t.Fatal(err)
@@ -57,15 +60,16 @@ func TestTwoDaemonsOnPostgres(t *testing.T) {
 		t.Error("database size not read from PostgreSQL")
 	}
 
-	code, out, errOut := wirefeed(t, "sources", "-config", path)
-	if code != 0 || !strings.Contains(out, "nation") || !strings.Contains(out, "jiji") {
-		t.Errorf("sources on PostgreSQL: exit %d\n%s%s", code, out, errOut)
+	rows, err := web.SourceStatuses(ctx, one.Config(), one.store, nil, time.Now())
+	if err != nil || len(rows) != 2 || rows[0].ItemsSeen == 0 || rows[1].ItemsSeen == 0 {
+		t.Errorf("source states on PostgreSQL: %+v, %v", rows, err)
 	}
-	if data, _ := os.ReadFile(path); !strings.Contains(string(data), "postgres:") {
-		t.Fatal("config lost its storage.postgres")
+	story, err := one.store.FindStory(ctx, "https://www.nationthailand.com/news/politics/40012345")
+	if err != nil {
+		t.Fatal(err)
 	}
-	code, out, errOut = wirefeed(t, "route", "-config", path, "https://www.nationthailand.com/news/politics/40012345")
-	if code != 0 || !strings.Contains(out, "routing under") {
-		t.Errorf("route on PostgreSQL: exit %d\n%s%s", code, out, errOut)
+	var explained strings.Builder
+	if err := route.WriteReport(ctx, &explained, one.Config(), one.store, story, true); err != nil || !strings.Contains(explained.String(), "routing under") {
+		t.Errorf("route on PostgreSQL: %v\n%s", err, explained.String())
 	}
 }

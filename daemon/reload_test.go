@@ -1,9 +1,8 @@
-package main
+package daemon
 
 import (
 	"context"
-	"io"
-	"log/slog"
+	"crypto/sha256"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,60 +10,50 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wirefeed/internal/partnertest"
 )
 
-func TestFileWatchNoticesContentChangesOnly(t *testing.T) {
+func TestFileWatchReadsContentsNotDates(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	os.WriteFile(path, []byte("a: 1\n"), 0o644)
-	w := newFileWatch(path)
-	if w.changed() {
-		t.Fatal("unchanged file reported as changed")
+	w := fileWatch{path: path}
+	first, ok := w.sum()
+	if !ok || first != sha256.Sum256([]byte("a: 1\n")) {
+		t.Fatal("digest of the file is not its contents'")
 	}
 	// Same bytes, new modification time: an editor saving without edits.
 	later := time.Now().Add(time.Minute)
 	os.WriteFile(path, []byte("a: 1\n"), 0o644)
 	os.Chtimes(path, later, later)
-	if w.changed() {
-		t.Fatal("rewrite with identical contents reported as a change")
+	if sum, _ := w.sum(); sum != first {
+		t.Fatal("rewrite with identical contents reads as a change")
 	}
 	// Replaced by rename, as deploy tools do.
 	tmp := path + ".new"
 	os.WriteFile(tmp, []byte("a: 2\n"), 0o644)
 	os.Rename(tmp, path)
-	if !w.changed() {
-		t.Fatal("replaced file not noticed")
-	}
-	if w.changed() {
-		t.Fatal("one change reported twice")
+	if sum, _ := w.sum(); sum != sha256.Sum256([]byte("a: 2\n")) {
+		t.Fatal("replaced file not read")
 	}
 	os.Remove(path)
-	if w.changed() {
+	if _, ok := w.sum(); ok {
 		t.Fatal("a missing file must keep the running config")
 	}
 }
 
 func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
-	p := newPartnerServer(t)
-	path := writeConfig(t, p)
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
 	full, _ := os.ReadFile(path)
 	// Start with Nation only.
 	nationOnly := string(full[:strings.Index(string(full), "  - id: jiji")])
 	os.WriteFile(path, []byte(nationOnly), 0o644)
 
-	e := &env{configPath: path, stdout: io.Discard, stderr: io.Discard}
-	cfg, err := e.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.log = slog.New(slog.DiscardHandler)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	a, err := openApp(ctx, cfg, e.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	srv := httptest.NewServer(a)
+	a := openTestDaemon(t, path, Options{})
+	cfg := a.Config()
+	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 
 	if code := status(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
@@ -76,14 +65,14 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, nil, func(s string) { addr <- s }) }()
+	go func() { done <- a.Run(ctx, RunOptions{Ready: func(s string) { addr <- s }}) }()
 	<-addr
 	if code := status(t, srv.URL+"/readyz"); code != http.StatusOK {
 		t.Errorf("readyz while serving = %d, want 200", code)
 	}
 	// An invalid edit is rejected with its line, and the running config stays.
 	os.WriteFile(path, []byte(strings.Replace(string(full), "fallback: other", "fallback: nowhere", 1)), 0o644)
-	err = a.reload(ctx)
+	err := a.Reload(ctx)
 	if err == nil || !strings.Contains(err.Error(), "config.yaml:27: sources[1].fallback") {
 		t.Fatalf("bad reload error = %v", err)
 	}
@@ -93,11 +82,11 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 
 	// A valid edit adds Jiji without a restart.
 	os.WriteFile(path, full, 0o644)
-	if err := a.reload(ctx); err != nil {
+	if err := a.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
 	g := a.current()
-	if _, ok := g.cfg.SourceByID("jiji"); !ok || g.sched == nil || g.sched.Next("jiji").IsZero() {
+	if _, ok := g.cfg.SourceByID("jiji"); !ok || a.NextRun("jiji").IsZero() {
 		t.Fatal("reloaded config does not schedule jiji")
 	}
 	if rep := g.agg.Fetch(ctx, g.cfg.Sources[1]); rep.Err != nil && !rep.Skipped {
@@ -114,22 +103,4 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("shutdown: %v", err)
 	}
-}
-
-func TestVersion(t *testing.T) {
-	code, out, _ := wirefeed(t, "version")
-	if code != 0 || !strings.HasPrefix(out, "wirefeed ") || !strings.Contains(out, "go1.") {
-		t.Fatalf("version: exit %d, %q", code, out)
-	}
-}
-
-func status(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
 }

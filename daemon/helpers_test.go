@@ -1,0 +1,84 @@
+package daemon
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+
+	"wirefeed/config"
+)
+
+// openTestDaemon opens wirefeed on the config at path, as `wirefeed run`
+// would before serving; it is closed when the test ends.
+func openTestDaemon(t *testing.T, path string, opts Options) *Daemon {
+	t.Helper()
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Open(context.Background(), cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// serveOnce opens the daemon on the config at path, runs check against its
+// base URL while it serves, then stops it as SIGTERM would and checks that
+// it shut down cleanly.
+func serveOnce[T any](t *testing.T, path string, check func(base string) T) T {
+	t.Helper()
+	d := openTestDaemon(t, path, Options{})
+	ctx, stop := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx, RunOptions{Ready: func(s string) { addr <- s }}) }()
+	var result T
+	select {
+	case base := <-addr:
+		result = check("http://" + base)
+	case err := <-done:
+		t.Fatalf("serve returned early: %v", err)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	return result
+}
+
+// get fetches url and returns its body, failing the test unless it
+// answers 200 with contentType.
+func get(t *testing.T, url, contentType string) []byte {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); len(ct) < len(contentType) || ct[:len(contentType)] != contentType {
+		t.Fatalf("GET %s: Content-Type %q, want %q", url, ct, contentType)
+	}
+	return body
+}
+
+// status fetches url and returns its status code.
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}

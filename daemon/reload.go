@@ -1,0 +1,145 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"time"
+
+	"wirefeed/config"
+)
+
+// ConfigPollInterval is how often a running daemon looks at its config
+// file for changes. Polling the file's contents, unlike watching its inode,
+// survives editors and deploy tools that replace the file rather than
+// rewrite it.
+const ConfigPollInterval = 2 * time.Second
+
+// Reload loads the config file again and, if it is valid and differs from
+// the one running, switches to it: sources and sections added, removed or
+// changed take effect at once, schedules that did not change keep their
+// phase, new or re-pointed sources are pulled now (when this daemon pulls
+// on schedule). An invalid file is refused with its problems and the
+// running config stays.
+func (d *Daemon) Reload(ctx context.Context) error {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
+	old := d.current()
+	data, err := os.ReadFile(old.cfg.Path)
+	if err != nil {
+		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	if sum == old.sum {
+		return nil // already running on this file (an admin change, a save without changes)
+	}
+	cfg, err := config.Parse(data, old.cfg.Path)
+	if err != nil {
+		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
+	}
+	d.adjust(cfg)
+	if err := d.keepRestartOnly(old.cfg, cfg); err != nil {
+		return err
+	}
+	g, err := d.build(ctx, cfg, sum)
+	if err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	d.gen.Store(g)
+	if err := d.sched.Apply(cfg, g.agg); err != nil {
+		return fmt.Errorf("reload: %w", err)
+	}
+	d.admin.SetToken(cfg.Admin.Token)
+	d.reloads.Add(1)
+	d.log.Info("config reloaded", "path", cfg.Path, "sections", len(cfg.Sections), "sources", len(cfg.Sources))
+	if ids := changedSources(old.cfg, cfg); len(ids) > 0 && d.leading.Load() {
+		// New or re-pointed sources are pulled now rather than at their
+		// first tick, in the background: a reload never waits on a partner.
+		d.pullInBackground(g, false, ids...)
+	}
+	return nil
+}
+
+// keepRestartOnly refuses a reload that moves the database and keeps the
+// listen addresses of old (they change at the next restart).
+func (d *Daemon) keepRestartOnly(old, cfg *config.Config) error {
+	if cfg.Storage != old.Storage {
+		return fmt.Errorf("reload rejected: the database changed from %s to %s; restart to move it",
+			old.Storage.Database(), cfg.Storage.Database())
+	}
+	if cfg.Server.Listen != old.Server.Listen {
+		d.log.Warn("server.listen changed; it takes effect at the next restart", "listen", old.Server.Listen)
+		cfg.Server.Listen = old.Server.Listen
+	}
+	if cfg.Admin.Listen != old.Admin.Listen {
+		d.log.Warn("admin.listen changed; it takes effect at the next restart", "listen", old.Admin.Listen)
+		cfg.Admin.Listen = old.Admin.Listen
+	}
+	return nil
+}
+
+// changedSources lists sources of next that are new or whose URL changed.
+func changedSources(prev, next *config.Config) []string {
+	var ids []string
+	for _, src := range next.Sources {
+		if old, ok := prev.SourceByID(src.ID); !ok || old.URL != src.URL {
+			ids = append(ids, src.ID)
+		}
+	}
+	return ids
+}
+
+// watchConfig reloads whenever the config file's contents differ from
+// those the daemon runs on, looking every interval until ctx is done. A
+// change the daemon made itself (the admin API saves, then reloads) is
+// already running when seen here, so it causes no second reload.
+func (d *Daemon) watchConfig(ctx context.Context, interval time.Duration) {
+	w := fileWatch{path: d.current().cfg.Path}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		sum, ok := w.sum()
+		if !ok || sum == d.current().sum || sum == w.tried {
+			continue // unreadable, running, or refused already
+		}
+		w.tried = sum
+		d.log.Info("config file changed: reloading", "path", w.path)
+		if err := d.Reload(ctx); err != nil {
+			d.log.Error(err.Error())
+		}
+	}
+}
+
+// fileWatch reads a file's digest, skipping the read while its size and
+// modification time stay the same.
+type fileWatch struct {
+	path    string
+	modTime time.Time
+	size    int64
+	last    [sha256.Size]byte
+	tried   [sha256.Size]byte // the contents last reloaded from
+}
+
+// sum returns the digest of the file's contents; false when it cannot be
+// read (the running config stays).
+func (w *fileWatch) sum() ([sha256.Size]byte, bool) {
+	info, err := os.Stat(w.path)
+	if err != nil {
+		return [sha256.Size]byte{}, false
+	}
+	if info.ModTime().Equal(w.modTime) && info.Size() == w.size {
+		return w.last, true
+	}
+	data, err := os.ReadFile(w.path)
+	if err != nil {
+		return [sha256.Size]byte{}, false
+	}
+	w.modTime, w.size, w.last = info.ModTime(), info.Size(), sha256.Sum256(data)
+	return w.last, true
+}

@@ -1,0 +1,165 @@
+// Package web is wirefeed's HTTP surface: it routes each request to the
+// feeds and pages (package publisher), the status and story views, the
+// health checks, the metrics and the admin API, and counts what it
+// answered. It holds no state of its own: what it serves comes from the
+// running daemon, read afresh on every request, so a reload is seen at once.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"wirefeed/config"
+	"wirefeed/publisher"
+	"wirefeed/store"
+)
+
+// Daemon is the running daemon as the HTTP surface sees it.
+type Daemon interface {
+	// Config is the config the daemon runs on now.
+	Config() *config.Config
+	// Publisher renders the feeds and pages of that config.
+	Publisher() *publisher.Publisher
+	// Admin is the admin API's handler.
+	Admin() http.Handler
+	// Serving reports whether the daemon has started serving.
+	Serving() bool
+	// Leading reports whether this daemon pulls partners on schedule.
+	Leading() bool
+	// NextRun is when the scheduler next pulls a source, or zero.
+	NextRun(id string) time.Time
+}
+
+// Options are what a Handler needs besides the daemon.
+type Options struct {
+	Store *store.Store
+	Log   *slog.Logger
+	// Metrics serves /metrics.
+	Metrics http.Handler
+	// Observe, when not nil, is told of every response: its kind (feed,
+	// page, status, health, admin) and status code.
+	Observe func(kind string, code int)
+}
+
+// Handler answers every request of the public address (and, with
+// AdminOnly, of the admin address).
+type Handler struct {
+	daemon Daemon
+	store  *store.Store
+	log    *slog.Logger
+	opts   Options
+}
+
+// New returns the HTTP surface of d.
+func New(d Daemon, opts Options) *Handler {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Observe == nil {
+		opts.Observe = func(string, int) {}
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = http.NotFoundHandler()
+	}
+	return &Handler{daemon: d, store: opts.Store, log: opts.Log, opts: opts}
+}
+
+// ServeHTTP routes a request of the public address.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch path := r.URL.Path; {
+	case path == "/metrics":
+		h.opts.Metrics.ServeHTTP(w, r)
+	case path == "/healthz":
+		h.count("health", w, r, http.HandlerFunc(serveHealth))
+	case path == "/readyz":
+		h.count("health", w, r, http.HandlerFunc(h.serveReady))
+	case path == "/status":
+		h.count("status", w, r, http.HandlerFunc(h.serveStatus))
+	case path == "/story":
+		h.count("status", w, r, http.HandlerFunc(h.serveStory))
+	case path == "/admin" || strings.HasPrefix(path, "/admin/"):
+		if cfg := h.daemon.Config(); !cfg.Admin.Enabled() || cfg.Admin.Listen != "" {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
+		h.count("admin", w, r, h.daemon.Admin())
+	case strings.HasPrefix(path, "/feeds/"):
+		h.count("feed", w, r, h.daemon.Publisher().Handler())
+	default:
+		h.count("page", w, r, h.daemon.Publisher().Handler())
+	}
+}
+
+// AdminOnly is the handler of a separate admin.listen address: the admin
+// API and nothing else.
+func (h *Handler) AdminOnly() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.daemon.Config().Admin.Enabled() {
+			http.Error(w, "admin API off: set admin.token", http.StatusNotFound)
+			return
+		}
+		h.count("admin", w, r, h.daemon.Admin())
+	})
+}
+
+// count serves the request with next and reports the response's status.
+func (h *Handler) count(kind string, w http.ResponseWriter, r *http.Request, next http.Handler) {
+	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+	next.ServeHTTP(rec, r)
+	h.opts.Observe(kind, rec.code)
+}
+
+// serveHealth answers /healthz: the process is up and serving.
+func serveHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// serveReady answers /readyz: whether the database answers and the
+// daemon serves, and who pulls partners on schedule.
+func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unreachable")
+		h.log.Warn("readyz: database unreachable", "err", err)
+		return
+	}
+	switch {
+	case !h.daemon.Serving():
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "not serving yet")
+	case h.daemon.Leading():
+		fmt.Fprintln(w, "ready: serving, and pulling partners on schedule")
+	default:
+		fmt.Fprintln(w, "ready: serving; another daemon on this database pulls partners on schedule")
+	}
+}
+
+// statusRecorder remembers the status code a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	code  int
+	wrote bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.code, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
