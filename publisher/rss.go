@@ -8,9 +8,9 @@ import (
 	"github.com/gorilla/feeds"
 )
 
-// rssDocument is the <rss> element wirefeed writes: gorilla/feeds'
-// RssFeedXml with the namespaces of the extensions wirefeed uses declared,
-// and wirefeed's own channel.
+// rssDocument is the <rss> element wirefeed writes, the counterpart of
+// gorilla/feeds' RssFeedXml: it also declares the namespaces of the
+// extensions wirefeed uses, and holds wirefeed's own channel.
 type rssDocument struct {
 	XMLName   xml.Name `xml:"rss"`
 	Version   string   `xml:"version,attr"`
@@ -60,11 +60,12 @@ type rssAtomLink struct {
 	Type    string   `xml:"type,attr,omitempty"`
 }
 
-// rssItem is an RSS 2.0 <item> with the elements wirefeed writes: gorilla/
-// feeds' content:encoded, enclosure and guid, several categories,
-// dc:creator authors, a <source url="…"> element, the update time, the image
-// and every enclosure after the first (RSS 2.0 allows one) as media:content,
-// and the item's language when the channel has none or another.
+// rssItem is an RSS 2.0 <item> with the elements wirefeed writes:
+// content:encoded, enclosure and guid as gorilla/feeds writes them, several
+// categories, dc:creator authors, a <source url="…"> element, the update
+// time, the image and every enclosure after the first (RSS 2.0 allows one)
+// as media:content, and the item's language when the channel has none or
+// another.
 type rssItem struct {
 	XMLName     xml.Name `xml:"item"`
 	Title       string   `xml:"title,omitempty"` // a story may have none
