@@ -1,34 +1,54 @@
 package publisher
 
 import (
+	"encoding/xml"
 	"strconv"
 	"time"
 
 	"github.com/gorilla/feeds"
 )
 
-// atomFeed is gorilla/feeds' AtomFeed with what v1.2.0 cannot express: more
-// than one link (rel="self" beside the alternate), a generator, xml:lang and
-// entries of type atomEntry. A field declared here hides the embedded field
-// with the same XML name, as in Go's own embedding rules.
+// atomFeed is an Atom 1.0 <feed> with the elements wirefeed writes: those
+// of gorilla/feeds' AtomFeed it fills in, and what that type cannot
+// express: more than one link (rel="self", "hub" and RFC 5005's archive
+// links beside the alternate), a generator, xml:lang, fh:archive and
+// entries of type atomEntry.
 type atomFeed struct {
-	feeds.AtomFeed
-	MediaNS   string `xml:"xmlns:media,attr"`
-	Lang      string `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
-	Generator string `xml:"generator"`
+	XMLName   xml.Name `xml:"feed"`
+	Xmlns     string   `xml:"xmlns,attr"`
+	MediaNS   string   `xml:"xmlns:media,attr"`
+	Lang      string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+	Title     string   `xml:"title"`
+	ID        string   `xml:"id"`
+	Updated   string   `xml:"updated"`
+	Subtitle  string   `xml:"subtitle,omitempty"`
+	Generator string   `xml:"generator"`
 	Links     []feeds.AtomLink
 	Archive   *fhArchive
-	Entries   []*atomEntry `xml:"entry"`
+	Entries   []*atomEntry
 }
 
-// atomEntry is gorilla/feeds' AtomEntry with several authors and
-// categories, a structured <source> and an image.
+// FeedXml implements feeds.XmlFeed as gorilla/feeds' AtomFeed does: the
+// feed is its own document.
+func (a *atomFeed) FeedXml() any { return a }
+
+// atomEntry is an Atom 1.0 <entry> with the elements wirefeed writes: those
+// of gorilla/feeds' AtomEntry it fills in, with several authors and
+// categories, a structured <source>, an image and xml:lang.
 type atomEntry struct {
-	feeds.AtomEntry
-	Lang       string             `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
-	Authors    []feeds.AtomAuthor `xml:"author"`
-	Categories []atomCategory     `xml:"category"`
-	Source     *atomSource        `xml:"source"`
+	XMLName    xml.Name `xml:"entry"`
+	Lang       string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
+	Title      string   `xml:"title"`
+	Updated    string   `xml:"updated"`
+	ID         string   `xml:"id"`
+	Content    feeds.AtomContent
+	Rights     string `xml:"rights,omitempty"`
+	Published  string `xml:"published,omitempty"`
+	Links      []feeds.AtomLink
+	Summary    *feeds.AtomSummary
+	Authors    []feeds.AtomAuthor
+	Categories []atomCategory `xml:"category"`
+	Source     atomSource     `xml:"source"`
 	Image      *mediaContent
 }
 
@@ -48,15 +68,13 @@ type atomSource struct {
 func renderAtom(f *feed) ([]byte, error) {
 	self := f.selfURL("atom")
 	doc := &atomFeed{
-		AtomFeed: feeds.AtomFeed{
-			Xmlns:    atomNS,
-			Title:    f.Title,
-			Id:       self,
-			Updated:  atomTime(f.Updated),
-			Subtitle: f.Description,
-		},
+		Xmlns:     atomNS,
 		MediaNS:   mediaNS,
 		Lang:      f.Language,
+		Title:     f.Title,
+		ID:        self,
+		Updated:   atomTime(f.Updated),
+		Subtitle:  f.Description,
 		Generator: generator,
 		Links: []feeds.AtomLink{
 			{Href: f.HomeURL, Rel: "alternate", Type: "text/html"},
@@ -81,15 +99,13 @@ func renderAtom(f *feed) ([]byte, error) {
 
 func newAtomEntry(e *entry) *atomEntry {
 	x := &atomEntry{
-		AtomEntry: feeds.AtomEntry{
-			Title:   e.Title,
-			Updated: atomTime(e.Updated),
-			Id:      e.ID,
-			Content: &feeds.AtomContent{Content: e.body(), Type: "html"},
-			Rights:  e.Partner.Attribution,
-		},
-		Lang:   e.Language,
-		Source: &atomSource{ID: e.Partner.URL, Title: e.Partner.Name},
+		Lang:    e.Language,
+		Title:   e.Title,
+		Updated: atomTime(e.Updated),
+		ID:      e.ID,
+		Content: feeds.AtomContent{Content: e.body(), Type: "html"},
+		Rights:  e.Partner.Attribution,
+		Source:  atomSource{ID: e.Partner.URL, Title: e.Partner.Name},
 	}
 	if !e.Published.IsZero() {
 		x.Published = atomTime(e.Published)

@@ -4,6 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/gorilla/feeds"
 )
 
 // Namespaces the XML formats declare.
@@ -24,22 +29,39 @@ type mediaContent struct {
 	Medium   string   `xml:"medium,attr,omitempty"`
 }
 
-// encodeXML writes doc as an indented XML document with a declaration.
+// encodeXML writes doc as an indented XML document with gorilla/feeds'
+// WriteXML, the library's documented way of writing a feed: the document is
+// whatever doc.FeedXml returns, so every element wirefeed writes is one a
+// wirefeed type names (see rss.go and atom.go).
 //
 // The RSS and Atom types write foreign elements and namespace declarations
 // with prefixed names in their tags ("dc:creator", "xmlns:dc,attr"), the way
 // gorilla/feeds writes content:encoded: encoding/xml would otherwise redeclare
 // a namespace on every element that uses it.
-func encodeXML(f *feed, doc any) ([]byte, error) {
+func encodeXML(f *feed, doc feeds.XmlFeed) ([]byte, error) {
 	buf := bytes.NewBuffer(make([]byte, 0, sizeHint(f)))
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	if err := feeds.WriteXML(doc, buf); err != nil {
 		return nil, err
 	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return xmlLines(buf.Bytes())
+}
+
+// xmlDeclaration is the declaration gorilla/feeds' WriteXML starts with.
+var xmlDeclaration = []byte(strings.TrimSuffix(xml.Header, "\n"))
+
+// xmlLines puts the XML declaration and the end of the document on lines of
+// their own, as wirefeed has always written them (a feed whose bytes change
+// gets a new ETag, and every client downloads it again): WriteXML writes the
+// root element right after the declaration and ends without a newline.
+func xmlLines(doc []byte) ([]byte, error) {
+	rest, ok := bytes.CutPrefix(doc, xmlDeclaration)
+	if !ok {
+		return nil, errors.New("publisher: feeds.WriteXML did not start with the XML declaration")
+	}
+	if !bytes.HasPrefix(rest, []byte("\n")) {
+		doc = slices.Insert(doc, len(xmlDeclaration), '\n')
+	}
+	return append(doc, '\n'), nil
 }
 
 // encodeJSON writes doc as compact JSON (indenting would more than double the

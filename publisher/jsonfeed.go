@@ -1,30 +1,56 @@
 package publisher
 
-import (
-	"time"
-
-	"github.com/gorilla/feeds"
-)
+import "time"
 
 // jsonFeedVersion identifies JSON Feed 1.1.
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
 
-// jsonFeed is gorilla/feeds' JSONFeed with items of type jsonItem, written
-// even when empty: "items" is required, and v1.2.0 omits an empty list.
+// jsonFeed is a JSON Feed 1.1 document with the members wirefeed writes,
+// encoded by encoding/json (encodeJSON). The JSON types are wirefeed's own:
+// gorilla/feeds' JSONFeed is documented as JSON Feed version 1, writes an
+// attachment's size as "size" (1.1 says "size_in_bytes") in an int32, the
+// banner image as "banner_", and omits an empty "items", which JSON Feed
+// requires.
 type jsonFeed struct {
-	feeds.JSONFeed
-	Items []*jsonItem `json:"items"`
+	Version     string      `json:"version"`
+	Title       string      `json:"title"`
+	Language    string      `json:"language,omitempty"`
+	HomePageURL string      `json:"home_page_url,omitempty"`
+	FeedURL     string      `json:"feed_url,omitempty"`
+	Description string      `json:"description,omitempty"`
+	NextURL     string      `json:"next_url,omitempty"`
+	Hubs        []jsonHub   `json:"hubs,omitempty"`
+	Items       []*jsonItem `json:"items"`
 }
 
-// jsonItem is gorilla/feeds' JSONItem with the item's language, attachments
-// written with JSON Feed's key names (v1.2.0 writes "size" for
-// "size_in_bytes" and holds sizes in an int32) and the _source extension.
-// A field declared here hides the embedded field with the same JSON key.
+// jsonHub is a JSON Feed hub: where to subscribe to pushed updates.
+type jsonHub struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
+}
+
+// jsonItem is a JSON Feed 1.1 item with the item's language and the
+// _source extension.
 type jsonItem struct {
-	feeds.JSONItem
-	Language    string           `json:"language,omitempty"`
-	Attachments []jsonAttachment `json:"attachments,omitempty"`
-	Source      *jsonSource      `json:"_source"`
+	ID            string           `json:"id"`
+	URL           string           `json:"url,omitempty"`
+	Title         string           `json:"title,omitempty"`
+	ContentHTML   string           `json:"content_html,omitempty"`
+	Summary       string           `json:"summary,omitempty"`
+	Image         string           `json:"image,omitempty"`
+	PublishedDate *time.Time       `json:"date_published,omitempty"`
+	ModifiedDate  *time.Time       `json:"date_modified,omitempty"`
+	Authors       []jsonAuthor     `json:"authors,omitempty"`
+	Tags          []string         `json:"tags,omitempty"`
+	Language      string           `json:"language,omitempty"`
+	Attachments   []jsonAttachment `json:"attachments,omitempty"`
+	Source        *jsonSource      `json:"_source"`
+}
+
+// jsonAuthor is a JSON Feed author.
+type jsonAuthor struct {
+	Name string `json:"name,omitempty"`
+	URL  string `json:"url,omitempty"`
 }
 
 // jsonAttachment is a JSON Feed attachment.
@@ -47,22 +73,20 @@ type jsonSource struct {
 // renderJSON writes f as a JSON Feed 1.1 document.
 func renderJSON(f *feed) ([]byte, error) {
 	doc := &jsonFeed{
-		JSONFeed: feeds.JSONFeed{
-			Version:     jsonFeedVersion,
-			Title:       f.Title,
-			Language:    f.Language,
-			HomePageUrl: f.HomeURL,
-			FeedUrl:     f.selfURL("json"),
-			Description: f.Description,
-		},
-		Items: make([]*jsonItem, 0, len(f.Entries)),
+		Version:     jsonFeedVersion,
+		Title:       f.Title,
+		Language:    f.Language,
+		HomePageURL: f.HomeURL,
+		FeedURL:     f.selfURL("json"),
+		Description: f.Description,
+		Items:       make([]*jsonItem, 0, len(f.Entries)),
 	}
 	if f.Hub != "" {
-		doc.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: f.Hub}}
+		doc.Hubs = []jsonHub{{Type: "WebSub", URL: f.Hub}}
 	}
 	for _, l := range f.Archive {
 		if l.Rel == "prev-archive" { // JSON Feed's next_url leads to older items
-			doc.NextUrl = f.FeedsURL + l.Name + ".json"
+			doc.NextURL = f.FeedsURL + l.Name + ".json"
 		}
 	}
 	for i := range f.Entries {
@@ -73,17 +97,15 @@ func renderJSON(f *feed) ([]byte, error) {
 
 func newJSONItem(e *entry) *jsonItem {
 	x := &jsonItem{
-		JSONItem: feeds.JSONItem{
-			Id:           e.ID,
-			Url:          e.Link,
-			Title:        e.Title,
-			ContentHTML:  e.body(),
-			Summary:      noMarkup(htmlText(e.Summary)),
-			Image:        e.Image,
-			ModifiedDate: utcPtr(e.Updated),
-			Tags:         e.Categories,
-		},
-		Language: e.Language,
+		ID:           e.ID,
+		URL:          e.Link,
+		Title:        e.Title,
+		ContentHTML:  e.body(),
+		Summary:      noMarkup(htmlText(e.Summary)),
+		Image:        e.Image,
+		ModifiedDate: utcPtr(e.Updated),
+		Tags:         e.Categories,
+		Language:     e.Language,
 		Source: &jsonSource{
 			ID:          e.Partner.ID,
 			Title:       e.Partner.Name,
@@ -95,9 +117,9 @@ func newJSONItem(e *entry) *jsonItem {
 		x.PublishedDate = utcPtr(e.Published)
 	}
 	for _, a := range e.Authors {
-		ja := &feeds.JSONAuthor{Name: a.Name, Url: a.URL}
-		if ja.Url == "" && a.Email != "" {
-			ja.Url = "mailto:" + a.Email // as JSON Feed suggests
+		ja := jsonAuthor{Name: a.Name, URL: a.URL}
+		if ja.URL == "" && a.Email != "" {
+			ja.URL = "mailto:" + a.Email // as JSON Feed suggests
 		}
 		x.Authors = append(x.Authors, ja)
 	}

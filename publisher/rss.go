@@ -8,24 +8,48 @@ import (
 	"github.com/gorilla/feeds"
 )
 
-// rssDoc is gorilla/feeds' <rss> wrapper with the atom, dc and media
-// namespaces declared and a channel of type rssChannel. A field declared here
-// hides the embedded field with the same XML name.
-type rssDoc struct {
-	feeds.RssFeedXml
-	AtomNS  string `xml:"xmlns:atom,attr"`
-	DCNS    string `xml:"xmlns:dc,attr"`
-	MediaNS string `xml:"xmlns:media,attr"`
-	Channel *rssChannel
+// rssDocument is the <rss> element wirefeed writes, the counterpart of
+// gorilla/feeds' RssFeedXml: it also declares the namespaces of the
+// extensions wirefeed uses, and holds wirefeed's own channel.
+type rssDocument struct {
+	XMLName   xml.Name `xml:"rss"`
+	Version   string   `xml:"version,attr"`
+	ContentNS string   `xml:"xmlns:content,attr"`
+	AtomNS    string   `xml:"xmlns:atom,attr"`
+	DCNS      string   `xml:"xmlns:dc,attr"`
+	MediaNS   string   `xml:"xmlns:media,attr"`
+	Channel   *rssChannel
 }
 
-// rssChannel is gorilla/feeds' RssFeed with an atom:link rel="self" and
-// items of type rssItem.
+// rssChannel is an RSS 2.0 <channel> with the elements wirefeed writes:
+// those of gorilla/feeds' RssFeed it fills in, the atom:link elements
+// (rel="self", "hub" and RFC 5005's archive links), fh:archive and items of
+// type rssItem.
 type rssChannel struct {
-	feeds.RssFeed
-	Links   []rssAtomLink // rel="self", "hub", and RFC 5005's archive links
-	Archive *fhArchive
-	Items   []*rssItem `xml:"item"`
+	XMLName       xml.Name `xml:"channel"`
+	Title         string   `xml:"title"`
+	Link          string   `xml:"link"`
+	Description   string   `xml:"description"`
+	Language      string   `xml:"language,omitempty"`
+	LastBuildDate string   `xml:"lastBuildDate,omitempty"`
+	Generator     string   `xml:"generator,omitempty"`
+	TTL           int      `xml:"ttl,omitempty"`
+	Links         []rssAtomLink
+	Archive       *fhArchive
+	Items         []*rssItem
+}
+
+// FeedXml implements feeds.XmlFeed as gorilla/feeds' RssFeed does: it
+// wraps the channel in its <rss> element.
+func (c *rssChannel) FeedXml() any {
+	return &rssDocument{
+		Version:   "2.0",
+		ContentNS: contentNS,
+		AtomNS:    atomNS,
+		DCNS:      dcNS,
+		MediaNS:   mediaNS,
+		Channel:   c,
+	}
 }
 
 // rssAtomLink is an <atom:link> inside RSS.
@@ -36,20 +60,28 @@ type rssAtomLink struct {
 	Type    string   `xml:"type,attr,omitempty"`
 }
 
-// rssItem is gorilla/feeds' RssItem with several categories, dc:creator
-// authors, a <source url="…"> element, the update time, the image and
-// every enclosure after the first (RSS 2.0 allows one) as media:content,
-// and the item's language when the channel has none or another.
+// rssItem is an RSS 2.0 <item> with the elements wirefeed writes:
+// content:encoded, enclosure and guid as gorilla/feeds writes them, several
+// categories, dc:creator authors, a <source url="…"> element, the update
+// time, the image and every enclosure after the first (RSS 2.0 allows one)
+// as media:content, and the item's language when the channel has none or
+// another.
 type rssItem struct {
-	Title string `xml:"title,omitempty"` // a story may have none
-	Link  string `xml:"link,omitempty"`
-	feeds.RssItem
-	Creators   []string   `xml:"dc:creator"`
-	Language   string     `xml:"dc:language,omitempty"`
-	Categories []string   `xml:"category"`
-	Source     *rssSource `xml:"source"`
-	Updated    string     `xml:"atom:updated"`
-	Media      []mediaContent
+	XMLName     xml.Name `xml:"item"`
+	Title       string   `xml:"title,omitempty"` // a story may have none
+	Link        string   `xml:"link,omitempty"`
+	Description string   `xml:"description"`
+	Content     *feeds.RssContent
+	Author      string `xml:"author,omitempty"`
+	Enclosure   *feeds.RssEnclosure
+	GUID        feeds.RssGuid
+	PubDate     string     `xml:"pubDate,omitempty"`
+	Creators    []string   `xml:"dc:creator"`
+	Language    string     `xml:"dc:language,omitempty"`
+	Categories  []string   `xml:"category"`
+	Source      *rssSource `xml:"source"`
+	Updated     string     `xml:"atom:updated"`
+	Media       []mediaContent
 }
 
 // rssSource is RSS 2.0's <source>: the partner's name, with its feed's URL.
@@ -65,17 +97,15 @@ func renderRSS(f *feed) ([]byte, error) {
 		description = f.Title // required by RSS 2.0
 	}
 	ch := &rssChannel{
-		RssFeed: feeds.RssFeed{
-			Title:         f.Title,
-			Link:          f.HomeURL,
-			Description:   description,
-			Language:      f.Language,
-			LastBuildDate: rssTime(f.Updated),
-			Generator:     generator,
-			Ttl:           int((f.MaxAge + time.Minute - 1) / time.Minute),
-		},
-		Links: []rssAtomLink{{Href: f.selfURL("rss"), Rel: "self", Type: "application/rss+xml"}},
-		Items: make([]*rssItem, 0, len(f.Entries)),
+		Title:         f.Title,
+		Link:          f.HomeURL,
+		Description:   description,
+		Language:      f.Language,
+		LastBuildDate: rssTime(f.Updated),
+		Generator:     generator,
+		TTL:           int((f.MaxAge + time.Minute - 1) / time.Minute),
+		Links:         []rssAtomLink{{Href: f.selfURL("rss"), Rel: "self", Type: "application/rss+xml"}},
+		Items:         make([]*rssItem, 0, len(f.Entries)),
 	}
 	if f.Hub != "" {
 		ch.Links = append(ch.Links, rssAtomLink{Href: f.Hub, Rel: "hub"})
@@ -89,23 +119,14 @@ func renderRSS(f *feed) ([]byte, error) {
 	for i := range f.Entries {
 		ch.Items = append(ch.Items, newRssItem(&f.Entries[i], f.Language))
 	}
-	doc := &rssDoc{
-		RssFeedXml: feeds.RssFeedXml{Version: "2.0", ContentNamespace: contentNS},
-		AtomNS:     atomNS,
-		DCNS:       dcNS,
-		MediaNS:    mediaNS,
-		Channel:    ch,
-	}
-	return encodeXML(f, doc)
+	return encodeXML(f, ch)
 }
 
 func newRssItem(e *entry, channelLanguage string) *rssItem {
 	x := &rssItem{
-		RssItem: feeds.RssItem{
-			Guid: &feeds.RssGuid{Id: e.ID, IsPermaLink: "false"},
-		},
 		Title:      e.Title,
 		Link:       e.Link,
+		GUID:       feeds.RssGuid{Id: e.ID, IsPermaLink: "false"},
 		Categories: e.Categories,
 		Updated:    atomTime(e.Updated),
 	}
