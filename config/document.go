@@ -222,10 +222,24 @@ func (d *Document) Save() (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if current, err := os.ReadFile(d.path); err == nil && !bytes.Equal(current, d.orig) {
-		return nil, fmt.Errorf("config: %s: %w", d.path, ErrChangedMeanwhile)
+	// Other wirefeed processes saving the same file (a daemon's admin API,
+	// `wirefeed import`) wait for this save; an editor's save is caught by
+	// the check just before the rename.
+	unlock, err := lockDir(filepath.Dir(d.path))
+	if err != nil {
+		return nil, fmt.Errorf("config: %s: %w", d.path, err)
 	}
-	if err := writeFileAtomic(d.path, data); err != nil {
+	defer unlock()
+	unchanged := func() error {
+		if current, err := os.ReadFile(d.path); err == nil && !bytes.Equal(current, d.orig) {
+			return fmt.Errorf("config: %s: %w", d.path, ErrChangedMeanwhile)
+		}
+		return nil
+	}
+	if err := unchanged(); err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(d.path, data, unchanged); err != nil {
 		return nil, err
 	}
 	d.orig = data
@@ -233,8 +247,9 @@ func (d *Document) Save() (*Config, error) {
 }
 
 // writeFileAtomic writes data to a temporary file beside path, flushes it
-// to disk and renames it over path.
-func writeFileAtomic(path string, data []byte) error {
+// to disk and renames it over path, unless check, called last thing before
+// the rename, refuses.
+func writeFileAtomic(path string, data []byte, check func() error) error {
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
@@ -255,6 +270,9 @@ func writeFileAtomic(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
+		if err := check(); err != nil {
+			return err
+		}
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {

@@ -235,3 +235,33 @@ func TestDocumentSaveRefusesToOverwriteAnotherEdit(t *testing.T) {
 		t.Errorf("the editor's save was overwritten:\n%s", got)
 	}
 }
+
+// Another wirefeed process saving the same file holds the directory's lock
+// from its check to its rename; a save started meanwhile waits for it and
+// then sees the file changed, instead of writing over it.
+func TestDocumentSaveWaitsForAnotherProcessesSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(path, []byte("sections: [{id: a}]\n"), 0o644)
+	doc, err := ReadDocument(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Add(Sections, Fields{"id": "b"}); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := lockDir(filepath.Dir(path)) // the other process's save begins
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := make(chan error, 1)
+	go func() { _, err := doc.Save(); saved <- err }()
+	other := "sections: [{id: a}, {id: c}]\n"
+	os.WriteFile(path, []byte(other), 0o644) // and writes its edit
+	unlock()
+	if err := <-saved; !errors.Is(err, ErrChangedMeanwhile) {
+		t.Fatalf("save during another process's save: %v, want ErrChangedMeanwhile", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != other {
+		t.Errorf("the other process's save was overwritten:\n%s", got)
+	}
+}

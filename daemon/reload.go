@@ -91,9 +91,7 @@ func changedSources(prev, next *config.Config) []string {
 }
 
 // watchConfig reloads whenever the config file's contents differ from
-// those the daemon runs on, looking every interval until ctx is done. A
-// change the daemon made itself (the admin API saves, then reloads) is
-// already running when seen here, so it causes no second reload.
+// those the daemon runs on, looking every interval until ctx is done.
 func (d *Daemon) watchConfig(ctx context.Context, interval time.Duration) {
 	w := fileWatch{path: d.current().cfg.Path}
 	tick := time.NewTicker(interval)
@@ -104,16 +102,27 @@ func (d *Daemon) watchConfig(ctx context.Context, interval time.Duration) {
 			return
 		case <-tick.C:
 		}
-		sum, ok := w.sum()
-		if !ok || sum == d.current().sum || sum == w.tried {
-			continue // unreadable, running, or refused already
+		if !d.configChanged(&w) {
+			continue
 		}
-		w.tried = sum
 		d.log.Info("config file changed: reloading", "path", w.path)
 		if err := d.Reload(ctx); err != nil {
 			d.log.Error(err.Error())
 		}
 	}
+}
+
+// configChanged reports whether the file w watches holds a config to
+// reload: readable, not the one running and not one refused already. A
+// change the daemon made itself (the admin API saves, then reloads) is
+// running by the time it is seen here, so it causes no second reload.
+func (d *Daemon) configChanged(w *fileWatch) bool {
+	sum, ok := w.sum()
+	if !ok || sum == d.current().sum || sum == w.tried {
+		return false
+	}
+	w.tried = sum
+	return true
 }
 
 // fileWatch reads a file's digest, skipping the read while its size and
