@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
 )
 
 // RunOptions tune Run; the zero value is ready to use.
