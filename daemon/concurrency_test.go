@@ -12,6 +12,7 @@ import (
 
 	"wirefeed/config"
 	"wirefeed/internal/partnertest"
+	"wirefeed/internal/pgtest"
 )
 
 const adminConfig = "fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}\nadmin: {token: " + adminToken + "}"
@@ -229,9 +230,24 @@ func TestReloadKeepsTheSchedulePhase(t *testing.T) {
 // A source is pulled by one process at a time: a second daemon (or a
 // `wirefeed fetch`) on the same database skips it while the first pulls,
 // and so does the first daemon's next generation after a reload.
+// On PostgreSQL (CI) the daemons hold a lease row per source instead of a
+// lock file.
 func TestOnePullOfASourceAcrossProcessesAndReloads(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testOnePull(t, false) })
+	t.Run("postgres", func(t *testing.T) {
+		if !pgtest.Enabled() {
+			t.Skipf("set %s to run it (CI does)", pgtest.Env)
+		}
+		testOnePull(t, true)
+	})
+}
+
+func testOnePull(t *testing.T, postgres bool) {
 	slow := newHeldPartner(t)
 	path := partnertest.WriteConfig(t, slow.URL)
+	if postgres {
+		partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+	}
 	first := openTestDaemon(t, path, Options{})
 	second := openTestDaemon(t, path, Options{})
 	src, _ := first.Config().SourceByID("nation")
