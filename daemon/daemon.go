@@ -58,9 +58,9 @@ type Daemon struct {
 	admin      *admin.Server
 	web        *web.Handler
 
-	gen      atomic.Pointer[generation]
-	reloadMu sync.Mutex // serialises reloads; nothing else takes it
-	reloads  atomic.Int64
+	gen     atomic.Pointer[generation]
+	swapMu  sync.Mutex // makes a generation's swap and scheduling one step; held for memory only
+	reloads atomic.Int64
 
 	serving    atomic.Bool // Run is serving requests
 	leading    atomic.Bool // this daemon holds the scheduler lease and pulls on schedule

@@ -23,42 +23,68 @@ const ConfigPollInterval = 2 * time.Second
 // on schedule). An invalid file is refused with its problems and the
 // running config stays.
 func (d *Daemon) Reload(ctx context.Context) error {
-	d.reloadMu.Lock()
-	defer d.reloadMu.Unlock()
-	old := d.current()
+	for {
+		old := d.current()
+		g, err := d.load(ctx, old)
+		if err != nil || g == nil {
+			return err
+		}
+		// Two reloads may build at once (the poller and the admin API): the
+		// first to finish is swapped in, the other starts again from it.
+		if !d.swap(old, g) {
+			continue
+		}
+		d.log.Info("config reloaded", "path", g.cfg.Path, "sections", len(g.cfg.Sections), "sources", len(g.cfg.Sources))
+		if ids := changedSources(old.cfg, g.cfg); len(ids) > 0 && d.leading.Load() {
+			// New or re-pointed sources are pulled now rather than at their
+			// first tick, in the background: a reload never waits on a partner.
+			d.pullInBackground(g, false, ids...)
+		}
+		return nil
+	}
+}
+
+// load reads the config file and builds a generation for it, or returns
+// nil when the file is the one old runs on.
+func (d *Daemon) load(ctx context.Context, old *generation) (*generation, error) {
 	data, err := os.ReadFile(old.cfg.Path)
 	if err != nil {
-		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
+		return nil, fmt.Errorf("reload rejected, keeping the running config: %w", err)
 	}
 	sum := sha256.Sum256(data)
 	if sum == old.sum {
-		return nil // already running on this file (an admin change, a save without changes)
+		return nil, nil // already running on this file (an admin change, a save without changes)
 	}
 	cfg, err := config.Parse(data, old.cfg.Path)
 	if err != nil {
-		return fmt.Errorf("reload rejected, keeping the running config: %w", err)
+		return nil, fmt.Errorf("reload rejected, keeping the running config: %w", err)
 	}
 	d.adjust(cfg)
 	if err := d.keepRestartOnly(old.cfg, cfg); err != nil {
-		return err
+		return nil, err
 	}
 	g, err := d.build(ctx, cfg, sum)
 	if err != nil {
-		return fmt.Errorf("reload: %w", err)
+		return nil, fmt.Errorf("reload: %w", err)
 	}
-	d.gen.Store(g)
-	if err := d.sched.Apply(cfg, g.agg); err != nil {
-		return fmt.Errorf("reload: %w", err)
+	return g, nil
+}
+
+// swap makes g the running generation if old still is, and hands its
+// config to what outlives reloads. It does no I/O.
+func (d *Daemon) swap(old, g *generation) bool {
+	d.swapMu.Lock()
+	defer d.swapMu.Unlock()
+	if !d.gen.CompareAndSwap(old, g) {
+		return false
 	}
-	d.admin.SetToken(cfg.Admin.Token)
+	// The config was validated: every schedule parses.
+	if err := d.sched.Apply(g.cfg, g.agg); err != nil {
+		d.log.Error("reload: scheduling", "err", err)
+	}
+	d.admin.SetToken(g.cfg.Admin.Token)
 	d.reloads.Add(1)
-	d.log.Info("config reloaded", "path", cfg.Path, "sections", len(cfg.Sections), "sources", len(cfg.Sources))
-	if ids := changedSources(old.cfg, cfg); len(ids) > 0 && d.leading.Load() {
-		// New or re-pointed sources are pulled now rather than at their
-		// first tick, in the background: a reload never waits on a partner.
-		d.pullInBackground(g, false, ids...)
-	}
-	return nil
+	return true
 }
 
 // keepRestartOnly refuses a reload that moves the database and keeps the
