@@ -90,7 +90,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 	byLink := map[string][]int64{}
 	if len(links) > 0 {
 		var rows []clusterCandidate
-		err := tx.Model(&Story{}).
+		err := tx.Model(&storyRow{}).
 			Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
 			Where("canonical_url IN ? AND source_id <> ? AND first_seen >= ?", links, sourceID, since).
 			Find(&rows).Error
@@ -122,7 +122,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 		}
 		var more []clusterCandidate
 		if len(ids) > 0 {
-			err := tx.Model(&Story{}).
+			err := tx.Model(&storyRow{}).
 				Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
 				Where("id IN ?", ids).Find(&more).Error
 			if err != nil {
@@ -169,7 +169,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 
 func loadCandidate(tx *gorm.DB, id int64) (clusterCandidate, error) {
 	var c clusterCandidate
-	err := tx.Model(&Story{}).
+	err := tx.Model(&storyRow{}).
 		Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
 		Where("id = ?", id).Take(&c).Error
 	return c, err
@@ -185,11 +185,11 @@ func decideWinners(tx *gorm.DB, sourceID string, found map[*Story]match) error {
 			ids = append(ids, m.primary.SourceID)
 		}
 	}
-	var sources []Source
+	var sources []sourceRow
 	if err := tx.Select("id", "priority", "site").Where("id IN ?", ids).Find(&sources).Error; err != nil {
 		return err
 	}
-	byID := map[string]Source{}
+	byID := map[string]sourceRow{}
 	for _, s := range sources {
 		byID[s.ID] = s
 	}

@@ -49,7 +49,7 @@ func OpenPostgres(dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 	}
-	s, err := New(db)
+	s, err := newStore(db)
 	if err != nil {
 		if sqlDB, dbErr := db.DB(); dbErr == nil {
 			sqlDB.Close()

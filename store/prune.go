@@ -11,14 +11,6 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Tombstone remembers the identity of a pruned story, so that a partner
-// still carrying it does not bring it back as new.
-type Tombstone struct {
-	SourceID string    `gorm:"primaryKey;size:64"`
-	Key      string    `gorm:"primaryKey;size:1024"`
-	PrunedAt time.Time `gorm:"not null;index"`
-}
-
 // Window is a published section window: the newest Limit stories of
 // Section ("" for all sections).
 type Window struct {
@@ -74,7 +66,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	var doomed []int64
 	if r.MaxAge > 0 {
 		var old []int64
-		err := db.Model(&Story{}).Where("first_seen < ?", now.Add(-r.MaxAge).UTC()).Pluck("id", &old).Error
+		err := db.Model(&storyRow{}).Where("first_seen < ?", now.Add(-r.MaxAge).UTC()).Pluck("id", &old).Error
 		if err != nil {
 			return res, fmt.Errorf("store: prune: %w", err)
 		}
@@ -82,12 +74,12 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	}
 	if r.MaxPerSource > 0 {
 		var sources []string
-		if err := db.Model(&Source{}).Pluck("id", &sources).Error; err != nil {
+		if err := db.Model(&sourceRow{}).Pluck("id", &sources).Error; err != nil {
 			return res, fmt.Errorf("store: prune: %w", err)
 		}
 		for _, src := range sources {
 			var extra []int64
-			err := db.Model(&Story{}).Where("source_id = ?", src).
+			err := db.Model(&storyRow{}).Where("source_id = ?", src).
 				Order("published DESC").Order("id DESC").Offset(r.MaxPerSource).Limit(1<<30).
 				Pluck("id", &extra).Error
 			if err != nil {
@@ -110,13 +102,13 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 			return err
 		}
 		for chunk := range slices.Chunk(doomed, keyChunk) {
-			var gone []Story
+			var gone []storyRow
 			if err := tx.Select("id", "source_id", "key").Where("id IN ?", chunk).Find(&gone).Error; err != nil {
 				return err
 			}
-			stones := make([]Tombstone, len(gone))
+			stones := make([]tombstoneRow, len(gone))
 			for i, st := range gone {
-				stones[i] = Tombstone{SourceID: st.SourceID, Key: st.Key, PrunedAt: now.UTC().Truncate(time.Second)}
+				stones[i] = tombstoneRow{SourceID: st.SourceID, Key: st.Key, PrunedAt: now.UTC().Truncate(time.Second)}
 			}
 			if len(stones) > 0 {
 				if err := tx.Clauses(onConflictIgnore()).CreateInBatches(stones, insertBatch).Error; err != nil {
@@ -125,17 +117,17 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 			}
 			// An alternate whose published copy goes is published no more
 			// either: alternates go with it.
-			if err := tx.Where("story_id IN ?", chunk).Delete(&StorySection{}).Error; err != nil {
+			if err := tx.Where("story_id IN ?", chunk).Delete(&storySectionRow{}).Error; err != nil {
 				return err
 			}
-			del := tx.Where("id IN ?", chunk).Delete(&Story{})
+			del := tx.Where("id IN ?", chunk).Delete(&storyRow{})
 			if del.Error != nil {
 				return del.Error
 			}
 			res.Stories += int(del.RowsAffected)
 		}
 		if r.MaxAge > 0 {
-			del := tx.Where("pruned_at < ?", now.Add(-tombstoneFactor*r.MaxAge).UTC()).Delete(&Tombstone{})
+			del := tx.Where("pruned_at < ?", now.Add(-tombstoneFactor*r.MaxAge).UTC()).Delete(&tombstoneRow{})
 			if del.Error != nil {
 				return del.Error
 			}
@@ -162,7 +154,7 @@ func tombstoned(db *gorm.DB, sourceID string, keys []string) (map[string]bool, e
 	out := map[string]bool{}
 	for chunk := range slices.Chunk(keys, keyChunk) {
 		var found []string
-		err := db.Model(&Tombstone{}).Where("source_id = ? AND key IN ?", sourceID, chunk).Pluck("key", &found).Error
+		err := db.Model(&tombstoneRow{}).Where("source_id = ? AND key IN ?", sourceID, chunk).Pluck("key", &found).Error
 		if err != nil {
 			return nil, fmt.Errorf("look up tombstones: %w", err)
 		}
@@ -180,13 +172,13 @@ func onConflictIgnore() clause.OnConflict { return clause.OnConflict{DoNothing: 
 // every section they are placed in.
 func (s *Store) overSectionCaps(db *gorm.DB, limit int) ([]int64, error) {
 	var sections []string
-	if err := db.Model(&StorySection{}).Distinct("section_id").Pluck("section_id", &sections).Error; err != nil {
+	if err := db.Model(&storySectionRow{}).Distinct("section_id").Pluck("section_id", &sections).Error; err != nil {
 		return nil, err
 	}
 	beyond := map[int64]int{} // story -> sections it is beyond the cap of
 	for _, sec := range sections {
 		var ids []int64
-		err := db.Model(&StorySection{}).Where("section_id = ?", sec).
+		err := db.Model(&storySectionRow{}).Where("section_id = ?", sec).
 			Order("published DESC").Order("story_id DESC").Offset(limit).Limit(1<<30).
 			Pluck("story_id", &ids).Error
 		if err != nil {
@@ -203,7 +195,7 @@ func (s *Store) overSectionCaps(db *gorm.DB, limit int) ([]int64, error) {
 			StoryID int64
 			N       int
 		}
-		err := db.Model(&StorySection{}).Select("story_id, COUNT(*) AS n").
+		err := db.Model(&storySectionRow{}).Select("story_id, COUNT(*) AS n").
 			Where("story_id IN ?", chunk).Group("story_id").Scan(&rows).Error
 		if err != nil {
 			return nil, err
