@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm/clause"
 )
 
 // AcquireLease takes the named lease for holder until now+ttl, or renews
@@ -15,7 +13,7 @@ import (
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
 	now = now.UTC()
 	db := s.db.WithContext(ctx)
-	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{Name: name, Until: time.Unix(0, 0).UTC()}).Error
+	err := db.Exec(s.sql.addLease(), name, "", time.Unix(0, 0).UTC()).Error
 	if err != nil {
 		return false, fmt.Errorf("store: lease %s: %w", name, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Window is a published section window: the newest Limit stories of
@@ -106,14 +105,8 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 			if err := tx.Select("id", "source_id", "key").Where("id IN ?", chunk).Find(&gone).Error; err != nil {
 				return err
 			}
-			stones := make([]tombstoneRow, len(gone))
-			for i, st := range gone {
-				stones[i] = tombstoneRow{SourceID: st.SourceID, Key: st.Key, PrunedAt: now.UTC().Truncate(time.Second)}
-			}
-			if len(stones) > 0 {
-				if err := tx.Clauses(onConflictIgnore()).CreateInBatches(stones, insertBatch).Error; err != nil {
-					return err
-				}
+			if err := s.bury(tx, gone, now); err != nil {
+				return err
 			}
 			// An alternate whose published copy goes is published no more
 			// either: alternates go with it.
@@ -165,8 +158,20 @@ func tombstoned(db *gorm.DB, sourceID string, keys []string) (map[string]bool, e
 	return out, nil
 }
 
-// onConflictIgnore skips rows that would break a unique constraint.
-func onConflictIgnore() clause.OnConflict { return clause.OnConflict{DoNothing: true} }
+// bury leaves a tombstone of each story's identity, dated now.
+func (s *Store) bury(tx *gorm.DB, gone []storyRow, now time.Time) error {
+	at := now.UTC().Truncate(time.Second)
+	for batch := range slices.Chunk(gone, insertBatch) {
+		args := make([]any, 0, 3*len(batch))
+		for _, st := range batch {
+			args = append(args, st.SourceID, st.Key, at)
+		}
+		if err := tx.Exec(s.sql.addTombstones(len(batch)), args...).Error; err != nil {
+			return fmt.Errorf("leave tombstones: %w", err)
+		}
+	}
+	return nil
+}
 
 // overSectionCaps returns the stories that lie beyond the newest limit of
 // every section they are placed in.

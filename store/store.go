@@ -134,8 +134,8 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 			if priority == 0 {
 				priority = dedupe.DefaultPriority // as the column's default did
 			}
-			row := sourceRow{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution, Priority: priority, Site: src.Site}
-			if err := tx.Create(&row).Error; err != nil {
+			err := tx.Exec(s.sql.addSource(), src.ID, src.Name, src.URL, src.Attribution, priority, src.Site).Error
+			if err != nil {
 				return fmt.Errorf("store: add source %s: %w", src.ID, err)
 			}
 		}

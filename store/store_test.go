@@ -308,3 +308,22 @@ func TestSectionVersionsMoveWithPublishedChanges(t *testing.T) {
 		t.Errorf("after an edit of a politics story: %v", got)
 	}
 }
+
+func TestSyncSourcesAddsAndUpdates(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t) // adds nation and jiji, without priorities
+	if src, err := s.Source(ctx, "nation"); err != nil || src.Priority != 100 || src.Name != "Nation" {
+		t.Fatalf("new source = %+v, %v; want the default priority 100", src, err)
+	}
+	err := s.SyncSources(ctx, []Source{{ID: "nation", Name: "The Nation", URL: "https://n.example/feed", Priority: 5, Site: "nationthailand.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := s.Source(ctx, "nation")
+	if err != nil || src.Name != "The Nation" || src.Priority != 5 || src.Site != "nationthailand.com" || src.URL != "https://n.example/feed" {
+		t.Fatalf("synced source = %+v, %v", src, err)
+	}
+	if all, err := s.Sources(ctx); err != nil || len(all) != 2 || all[0].ID != "jiji" {
+		t.Fatalf("sources = %+v, %v", all, err)
+	}
+}
