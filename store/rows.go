@@ -3,7 +3,9 @@ package store
 import "time"
 
 // The row types below are how GORM reads and writes the store's tables;
-// they never leave the package.
+// they never leave the package. Their tags only map fields to columns (and
+// encode list columns as JSON): the schema itself is the numbered
+// migrations' SQL (migrations.go), so nothing here changes a table.
 //
 // storyRow and sourceRow have exactly the fields of Story and Source, in
 // the same order, so each converts to the other with a plain Go conversion
@@ -12,28 +14,28 @@ import "time"
 
 // sourceRow is a row of the sources table.
 type sourceRow struct {
-	ID             string `gorm:"primaryKey;size:64"`
-	Name           string `gorm:"type:text;not null;default:''"`
-	URL            string `gorm:"type:text;not null;default:''"`
-	Attribution    string `gorm:"type:text;not null;default:''"`
-	Priority       int    `gorm:"not null;default:100"`
-	Site           string `gorm:"type:text;not null;default:''"`
-	ETag           string `gorm:"column:etag;type:text;not null;default:''"`
-	LastModified   string `gorm:"type:text;not null;default:''"`
-	BodyHash       string `gorm:"size:64;not null;default:''"`
+	ID             string `gorm:"primaryKey"`
+	Name           string
+	URL            string
+	Attribution    string
+	Priority       int
+	Site           string
+	ETag           string `gorm:"column:etag"`
+	LastModified   string
+	BodyHash       string
 	LastAttempt    *time.Time
 	LastSuccess    *time.Time
-	LastStatus     int    `gorm:"not null;default:0"`
-	LastError      string `gorm:"type:text;not null;default:''"`
-	Failures       int    `gorm:"not null;default:0"`
-	ItemsSeen      int    `gorm:"not null;default:0"`
+	LastStatus     int
+	LastError      string
+	Failures       int
+	ItemsSeen      int
 	NotBefore      *time.Time
-	Disabled       bool   `gorm:"not null;default:false"`
-	Identity       string `gorm:"size:16;not null;default:''"`
-	FetchedURL     string `gorm:"type:text;not null;default:''"`
-	FinalURL       string `gorm:"type:text;not null;default:''"`
-	DiscoveredURL  string `gorm:"type:text;not null;default:''"`
-	DiscoveredFrom string `gorm:"type:text;not null;default:''"`
+	Disabled       bool
+	Identity       string
+	FetchedURL     string
+	FinalURL       string
+	DiscoveredURL  string
+	DiscoveredFrom string
 }
 
 func (sourceRow) TableName() string { return "sources" }
@@ -42,28 +44,28 @@ func (sourceRow) TableName() string { return "sources" }
 // story's sections are story_sections rows); it is here only so that
 // storyRow and Story convert to each other.
 type storyRow struct {
-	ID           int64       `gorm:"primaryKey"`
-	SourceID     string      `gorm:"size:64;not null;uniqueIndex:idx_story_identity,priority:1"`
-	Key          string      `gorm:"size:1024;not null;uniqueIndex:idx_story_identity,priority:2"`
-	PublicID     string      `gorm:"size:1024;not null"`
-	GUID         string      `gorm:"type:text;not null;default:''"`
-	Link         string      `gorm:"type:text;not null;default:''"`
-	Title        string      `gorm:"type:text;not null;default:''"`
-	Summary      string      `gorm:"type:text;not null;default:''"`
-	Content      string      `gorm:"type:text;not null;default:''"`
-	Authors      []Person    `gorm:"type:text;serializer:json"`
-	Categories   []string    `gorm:"type:text;serializer:json"`
-	Enclosures   []Enclosure `gorm:"type:text;serializer:json"`
-	Image        string      `gorm:"type:text;not null;default:''"`
-	Language     string      `gorm:"type:text;not null;default:''"`
-	Published    time.Time   `gorm:"not null;index"`
-	Updated      time.Time   `gorm:"not null"`
-	FirstSeen    time.Time   `gorm:"not null"`
-	ContentHash  string      `gorm:"size:64;not null"`
-	CanonicalURL string      `gorm:"size:2048;not null;default:'';index"`
+	ID           int64 `gorm:"primaryKey"`
+	SourceID     string
+	Key          string
+	PublicID     string
+	GUID         string
+	Link         string
+	Title        string
+	Summary      string
+	Content      string
+	Authors      []Person    `gorm:"serializer:json"`
+	Categories   []string    `gorm:"serializer:json"`
+	Enclosures   []Enclosure `gorm:"serializer:json"`
+	Image        string
+	Language     string
+	Published    time.Time
+	Updated      time.Time
+	FirstSeen    time.Time
+	ContentHash  string
+	CanonicalURL string
 	Signature    []byte
-	FeedID       string   `gorm:"size:1024;not null;default:'';index"`
-	DuplicateOf  int64    `gorm:"not null;default:0;index"`
+	FeedID       string
+	DuplicateOf  int64
 	Sections     []string `gorm:"-"`
 }
 
@@ -74,9 +76,9 @@ func (storyRow) TableName() string { return "stories" }
 // an index. The primary key leads with StoryID so re-routing a story finds
 // its rows without another index.
 type storySectionRow struct {
-	StoryID   int64     `gorm:"primaryKey;autoIncrement:false"`
-	SectionID string    `gorm:"primaryKey;size:64;index:idx_section_published,priority:1"`
-	Published time.Time `gorm:"not null;index:idx_section_published,priority:2,sort:desc"`
+	StoryID   int64  `gorm:"primaryKey"`
+	SectionID string `gorm:"primaryKey"`
+	Published time.Time
 }
 
 func (storySectionRow) TableName() string { return "story_sections" }
@@ -84,9 +86,9 @@ func (storySectionRow) TableName() string { return "story_sections" }
 // tombstoneRow remembers the identity of a pruned story (tombstones), so
 // that a partner still carrying it does not bring it back as new.
 type tombstoneRow struct {
-	SourceID string    `gorm:"primaryKey;size:64"`
-	Key      string    `gorm:"primaryKey;size:1024"`
-	PrunedAt time.Time `gorm:"not null;index"`
+	SourceID string `gorm:"primaryKey"`
+	Key      string `gorm:"primaryKey"`
+	PrunedAt time.Time
 }
 
 func (tombstoneRow) TableName() string { return "tombstones" }
@@ -94,8 +96,8 @@ func (tombstoneRow) TableName() string { return "tombstones" }
 // sectionVersionRow counts the changes to one section's published stories
 // (section_versions); see SectionVersions.
 type sectionVersionRow struct {
-	SectionID string `gorm:"primaryKey;size:64"`
-	Version   int64  `gorm:"not null;default:0"`
+	SectionID string `gorm:"primaryKey"`
+	Version   int64
 }
 
 func (sectionVersionRow) TableName() string { return "section_versions" }
@@ -103,9 +105,9 @@ func (sectionVersionRow) TableName() string { return "section_versions" }
 // leaseRow is a named role a daemon holds until Until (leases); see
 // AcquireLease.
 type leaseRow struct {
-	Name   string    `gorm:"primaryKey;size:64"`
-	Holder string    `gorm:"type:text;not null;default:''"`
-	Until  time.Time `gorm:"not null"`
+	Name   string `gorm:"primaryKey"`
+	Holder string
+	Until  time.Time
 }
 
 func (leaseRow) TableName() string { return "leases" }

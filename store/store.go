@@ -1,7 +1,10 @@
 // Package store keeps wirefeed's sources and stories in a SQL database through
 // GORM: SQLite (OpenSQLite) or PostgreSQL (OpenPostgres). It is the only
-// package that talks to the database, and every query it runs is
-// dialect-neutral so the same code serves both.
+// package that talks to the database (and the only one that imports GORM):
+// callers see plain values (Story, Source), never GORM rows. Its queries are
+// dialect-neutral so the same code serves both, but for the schema, which
+// numbered migrations create per dialect (migrations.go), and the verb that
+// skips rows already stored (statements.go).
 package store
 
 import (
@@ -37,6 +40,23 @@ func OpenSQLite(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty SQLite path")
 	}
+	db, err := openSQLiteDB(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s, err := newStore(db)
+	if err != nil {
+		if sqlDB, dbErr := db.DB(); dbErr == nil {
+			sqlDB.Close()
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openSQLiteDB opens the SQLite database at path as OpenSQLite uses it,
+// without touching its schema.
+func openSQLiteDB(path string) (*gorm.DB, error) {
 	q := url.Values{}
 	// Applies only when the file is created. Stories are a few KiB each:
 	// larger pages mean fewer page splits and fewer WAL writes per fetch.
@@ -53,18 +73,7 @@ func OpenSQLite(path string) (*Store, error) {
 	// on the busy timeout instead of failing on a lock upgrade. (Do not add
 	// _time_format here: the driver then ignores _txlock.)
 	q.Set("_txlock", "immediate")
-	db, err := gorm.Open(sqlite.Open(path+"?"+q.Encode()), gormConfig())
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	s, err := newStore(db)
-	if err != nil {
-		if sqlDB, dbErr := db.DB(); dbErr == nil {
-			sqlDB.Close()
-		}
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	return s, nil
+	return gorm.Open(sqlite.Open(path+"?"+q.Encode()), gormConfig())
 }
 
 func gormConfig() *gorm.Config {
@@ -76,25 +85,10 @@ func gormConfig() *gorm.Config {
 	}
 }
 
-// newStore wraps an open GORM database and migrates the schema.
+// newStore wraps an open GORM database and migrates its schema (see
+// migrations.go).
 func newStore(db *gorm.DB) (*Store, error) {
-	migrate := func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&sourceRow{}, &storyRow{}, &storySectionRow{}, &tombstoneRow{}, &sectionVersionRow{}, &leaseRow{})
-	}
-	var err error
-	if isPostgres(db) {
-		// Daemons starting together migrate one after the other; DDL is
-		// transactional there, so a failed migration leaves nothing behind.
-		err = db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(migrateLock)).Error; err != nil {
-				return err
-			}
-			return migrate(tx)
-		})
-	} else {
-		err = migrate(db)
-	}
-	if err != nil {
+	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &Store{db: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil
