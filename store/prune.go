@@ -42,9 +42,9 @@ type PruneResult struct {
 	Tombstones int
 }
 
-// Prune removes stories r no longer keeps, leaving a tombstone of each
-// identity, in one transaction; then drops tombstones older than
-// tombstoneFactor × MaxAge.
+// Prune removes stories r no longer keeps, with the other partners' copies
+// of them (their alternates), leaving a tombstone of each identity, in one
+// transaction; then drops tombstones older than tombstoneFactor × MaxAge.
 func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneResult, error) {
 	var res PruneResult
 	db := s.db.WithContext(ctx)
@@ -96,28 +96,41 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	}
 	doomed = slices.DeleteFunc(slices.Compact(sortedIDs(doomed)), func(id int64) bool { return protected[id] })
 
+	var pruned []int64
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if err := lockWriters(tx); err != nil {
 			return err
 		}
 		for chunk := range slices.Chunk(doomed, keyChunk) {
+			// An alternate whose published copy goes is published no more
+			// either: alternates go with it, tombstoned like it, so that no
+			// story is left pointing at one that is gone. They are read
+			// here, inside the transaction, so one that joined meanwhile
+			// goes too.
 			var gone []storyRow
-			if err := tx.Select("id", "source_id", "key").Where("id IN ?", chunk).Find(&gone).Error; err != nil {
+			err := tx.Select("id", "source_id", "key").Where("id IN ? OR duplicate_of IN ?", chunk, chunk).
+				Find(&gone).Error
+			if err != nil {
 				return err
 			}
 			if err := s.bury(tx, gone, now); err != nil {
 				return err
 			}
-			// An alternate whose published copy goes is published no more
-			// either: alternates go with it.
-			if err := tx.Where("story_id IN ?", chunk).Delete(&storySectionRow{}).Error; err != nil {
-				return err
+			ids := make([]int64, len(gone))
+			for i, st := range gone {
+				ids[i] = st.ID
 			}
-			del := tx.Where("id IN ?", chunk).Delete(&storyRow{})
-			if del.Error != nil {
-				return del.Error
+			for part := range slices.Chunk(ids, keyChunk) {
+				if err := tx.Where("story_id IN ?", part).Delete(&storySectionRow{}).Error; err != nil {
+					return err
+				}
+				del := tx.Where("id IN ?", part).Delete(&storyRow{})
+				if del.Error != nil {
+					return del.Error
+				}
+				res.Stories += int(del.RowsAffected)
 			}
-			res.Stories += int(del.RowsAffected)
+			pruned = append(pruned, ids...)
 		}
 		if r.MaxAge > 0 {
 			del := tx.Where("pruned_at < ?", now.Add(-tombstoneFactor*r.MaxAge).UTC()).Delete(&tombstoneRow{})
@@ -131,7 +144,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	if err != nil {
 		return PruneResult{}, fmt.Errorf("store: prune: %w", err)
 	}
-	for _, id := range doomed {
+	for _, id := range pruned {
 		s.recent.forget(id)
 	}
 	return res, nil
