@@ -37,6 +37,7 @@ import (
 // edit or renumber one that has shipped: databases out there have run it.
 var migrations = []migration{
 	{version: 1, name: "the schema of the releases before numbered migrations", up: execSQL(v1SQLite, v1Postgres)},
+	{version: 2, name: "prune the alternates earlier releases' Prune left behind", up: pruneOrphans},
 }
 
 // migration is one numbered change of the schema (or of the data it
@@ -50,6 +51,25 @@ type migration struct {
 // ErrSchemaTooNew is returned when the database was migrated by a newer
 // release than this one: its schema may not be what this code expects.
 var ErrSchemaTooNew = errors.New("database schema is newer than this release of wirefeed")
+
+// pruneOrphans finishes what Prune did before it took alternates with
+// their published copy: an alternate whose published copy was pruned is
+// shown nowhere, and a partner's new copy of its story failed to save
+// while it was inside the duplicate window. It is pruned as Prune now
+// would have, leaving a tombstone.
+func pruneOrphans(tx *gorm.DB, dialect string) error {
+	const orphans = "SELECT id FROM stories WHERE duplicate_of <> 0 AND duplicate_of NOT IN (SELECT id FROM stories)"
+	verb, tail := (&statementSQL{dialect: dialect}).insertIgnoring()
+	err := tx.Exec(verb+"tombstones (source_id, key, pruned_at) SELECT source_id, key, ? FROM stories WHERE id IN ("+orphans+")"+tail,
+		time.Now().UTC().Truncate(time.Second)).Error
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec("DELETE FROM story_sections WHERE story_id IN (" + orphans + ")").Error; err != nil {
+		return err
+	}
+	return tx.Exec("DELETE FROM stories WHERE id IN (" + orphans + ")").Error
+}
 
 // latestVersion is the version a database has once migrated.
 func latestVersion() int { return migrations[len(migrations)-1].version }

@@ -347,3 +347,46 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 		t.Fatalf("schema_migrations = %+v, want one row per migration", rows)
 	}
 }
+
+// TestMigrationTwoPrunesOrphans opens a previous-release database holding
+// an alternate whose published copy that release's Prune had removed: it
+// is pruned (and tombstoned), the other stories kept.
+func TestMigrationTwoPrunesOrphans(t *testing.T) {
+	ctx := context.Background()
+	db, where := emptyTestDB(t)
+	createV0(t, db)
+	add := func(id int64, source, key string, duplicateOf int64) {
+		t.Helper()
+		err := db.Exec(`INSERT INTO stories (id, source_id, key, public_id, published, updated, first_seen, content_hash, feed_id, duplicate_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, source, key, "tag:x,2026:"+source+"/"+key, t0, t0, t0, "h", "feed-"+key, duplicateOf).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(1, "nation", "kept", 0)
+	add(2, "jiji", "kept-alt", 1)
+	add(3, "jiji", "orphan", 99) // story 99 was pruned
+	if err := db.Exec("INSERT INTO story_sections (story_id, section_id, published) VALUES (1, 'politics', ?)", t0).Error; err != nil {
+		t.Fatal(err)
+	}
+	closeDB(db)
+
+	s := reopenTestDB(t, where)
+	if ids := orphans(t, s); len(ids) != 0 {
+		t.Fatalf("orphans %v left after migrating", ids)
+	}
+	if n, _ := s.CountStories(ctx); n != 2 {
+		t.Fatalf("%d stories after migrating, want 2", n)
+	}
+	if copies, err := s.StoryCopies(ctx, "feed-kept"); err != nil || len(copies) != 1 {
+		t.Fatalf("copies = %+v, %v", copies, err)
+	}
+	if got := published(t, s, "politics"); len(got) != 1 || got[0].ID != 1 {
+		t.Fatalf("politics = %+v", got)
+	}
+	// The pruned orphan does not come back.
+	orphan := story("orphan", 0)
+	if r := mustSave(t, s, "jiji", []Story{orphan}, t0.Add(time.Hour)); r.New != 0 || r.Unchanged != 1 {
+		t.Fatalf("orphan re-sent = %+v", r)
+	}
+}
