@@ -6,6 +6,11 @@ import (
 	"time"
 )
 
+// A lease is a named role one of several daemons sharing the database holds
+// for a while, such as running the scheduler (a leases row). The holder
+// renews it before its end; when it stops renewing (it exited, crashed or
+// lost the database), another takes it over once the end has passed.
+
 // AcquireLease takes the named lease for holder until now+ttl, or renews
 // it, when it is free, expired or already holder's, and reports whether
 // holder now holds it. The clocks of the daemons sharing the database must

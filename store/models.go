@@ -12,7 +12,8 @@ type Source struct {
 	URL         string
 	Attribution string
 	// Priority decides which partner's copy of a story is published: lower
-	// wins (1 is the highest).
+	// wins (1 is the highest; see dedupe.Winner). A source added with 0 is
+	// stored with dedupe.DefaultPriority.
 	Priority int
 	// Site is the host of the partner's own web site (e.g.
 	// "nationthailand.com"); among equal priorities, the partner whose site
