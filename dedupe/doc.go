@@ -1,6 +1,7 @@
 // Package dedupe recognises the same news story arriving more than once:
 // through different links (CanonicalURL) or as near-identical copies from
-// different partners (Sign, Similar).
+// different partners (Sign, Similar); and it says which partner's copy is
+// published (Winner).
 //
 // # Links
 //
@@ -34,22 +35,23 @@
 // # Storing and looking up
 //
 // Keep, per story, the signature as a BLOB (Signature.MarshalBinary, a few
-// hundred bytes) and one row per band key in a table such as
+// hundred bytes). To deduplicate an incoming story, find the stories first
+// seen inside the time window that share at least one of its Bands(), and
+// keep the ones for which Similar holds. Each key also encodes its band
+// number, so one map (or one indexed column) serves all bands, and the
+// lookup costs NumBands probes whatever the size of the store.
 //
-//	CREATE TABLE story_bands (
-//	    band     INTEGER NOT NULL,  -- a key of Signature.Bands (< 1<<63)
-//	    story_id INTEGER NOT NULL,
-//	    seen_at  INTEGER NOT NULL,  -- when the story was first seen
-//	    PRIMARY KEY (band, story_id)
-//	);
-//	CREATE INDEX story_bands_window ON story_bands (band, seen_at);
+// wirefeed's store keeps no band rows: it stores the signature in the
+// stories table and holds the band keys of the stories inside the window in
+// memory, loaded from those signatures and kept up to date by story id
+// (see store/recent.go). A signature whose encoding carries another
+// SchemeVersion fails to unmarshal: the store leaves such a story out of
+// the band index, and it is matched by its canonical link only.
 //
-// To deduplicate an incoming story, select the distinct story_id of the
-// rows whose band is one of its Bands() and whose seen_at lies inside the
-// time window, load those candidates' signatures and keep the ones for
-// which Similar holds. Each key also encodes its band number, so one column
-// serves all bands, and the lookup is NumBands index probes whatever the
-// size of the store. A signature whose encoding carries another
-// SchemeVersion fails to unmarshal: sign that story again from its text
-// (and replace its band rows).
+// # Which copy is published
+//
+// When several partners carry one story, Winner (and Outranks) say whose
+// copy to publish: the partner with the higher priority, then, among
+// equals, the partner whose own site hosts the link, then the copy seen
+// first.
 package dedupe

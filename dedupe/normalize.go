@@ -339,11 +339,11 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
-var folders = sync.Pool{New: func() any { return cases.Fold() }}
+var folders = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
 
 // fold case-folds s, then rewrites it as described at Normalize.
 func fold(s string) string {
-	c := folders.Get().(cases.Caser)
+	c := folders.Get().(*cases.Caser)
 	s = c.String(s)
 	folders.Put(c)
 	// Folding may leave compatibility forms behind (ſ, ǅ); NFKC again is

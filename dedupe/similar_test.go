@@ -111,9 +111,12 @@ func TestFixturePrecisionRecall(t *testing.T) {
 	}
 }
 
-// TestFixtureBands checks that an indexed lookup by band finds every true
-// duplicate, and reports how many distinct and unrelated pairs it also
-// returns as candidates.
+// TestFixtureBands checks the band keys a store looks copies up by (see
+// the package doc): every labelled duplicate, and every pair Similar
+// accepts, shares a band, so the lookup never hides a copy; and unrelated
+// stories rarely share one, so the lookup stays cheap (each candidate
+// costs a decode and a Similar). The bounds leave several times the
+// margin of today's figures, which the test logs.
 func TestFixtureBands(t *testing.T) {
 	sigs := signPairs(t)
 	var distinct, distinctHits int
@@ -139,6 +142,9 @@ func TestFixtureBands(t *testing.T) {
 			}
 			a, b := sigs[i].a, sigs[j].b
 			hit := shareBand(a, b)
+			if !hit && Similar(a, b) {
+				t.Errorf("stories of pairs %d and %d are similar but share no band", i, j)
+			}
 			cross++
 			if hit {
 				crossHits++
@@ -154,6 +160,15 @@ func TestFixtureBands(t *testing.T) {
 	t.Logf("candidates: %d of %d close-but-distinct pairs share a band (%.0f%%); across different fixture pairs %d of %d (%.2f%%), of which unrelated (score < 0.3) %d of %d (%.2f%%)",
 		distinctHits, distinct, pct(distinctHits, distinct),
 		crossHits, cross, pct(crossHits, cross), unrelatedHits, unrelated, pct(unrelatedHits, unrelated))
+	if unrelated < 1000 {
+		t.Fatalf("only %d unrelated pairs: the fixture no longer measures the band index", unrelated)
+	}
+	if p := pct(unrelatedHits, unrelated); p > 0.5 {
+		t.Errorf("%.2f%% of unrelated pairs share a band, want at most 0.5%%", p)
+	}
+	if p := pct(crossHits, cross); p > 3 {
+		t.Errorf("%.2f%% of stories of different pairs share a band, want at most 3%%", p)
+	}
 }
 
 func pct(n, d int) float64 { return 100 * float64(n) / float64(d) }

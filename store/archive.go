@@ -14,7 +14,7 @@ const ArchivePageSize = 100
 // ids fall in archive page n, newest first.
 func (s *Store) ArchivePage(ctx context.Context, sectionID string, n int) ([]Story, error) {
 	lo, hi := int64(n)*ArchivePageSize+1, int64(n+1)*ArchivePageSize
-	var out []Story
+	var rows []storyRow
 	q := s.db.WithContext(ctx).Where("stories.id BETWEEN ? AND ?", lo, hi).Order("stories.id DESC")
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0")
@@ -22,17 +22,17 @@ func (s *Store) ArchivePage(ctx context.Context, sectionID string, n int) ([]Sto
 		q = q.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
 			Where("story_sections.section_id = ?", sectionID)
 	}
-	if err := q.Find(&out).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: archive page %d of %q: %w", n, sectionID, err)
 	}
-	return out, nil
+	return storiesOf(rows), nil
 }
 
 // CurrentArchivePage is the archive page that new stories go to: pages
 // before it are complete.
 func (s *Store) CurrentArchivePage(ctx context.Context) (int, error) {
 	var maxID int64
-	if err := s.db.WithContext(ctx).Model(&Story{}).Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&storyRow{}).Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
 		return 0, fmt.Errorf("store: newest story: %w", err)
 	}
 	if maxID == 0 {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -15,9 +14,6 @@ import (
 // partners' copies of a story may arrive and still be recognised as one
 // story; see SetDuplicateWindow.
 const DuplicateWindow = 72 * time.Hour
-
-// defaultPriority is the priority of a source that has none.
-const defaultPriority = 100
 
 // clusterCandidate is a stored story a new one may be a copy of.
 type clusterCandidate struct {
@@ -94,7 +90,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 	byLink := map[string][]int64{}
 	if len(links) > 0 {
 		var rows []clusterCandidate
-		err := tx.Model(&Story{}).
+		err := tx.Model(&storyRow{}).
 			Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
 			Where("canonical_url IN ? AND source_id <> ? AND first_seen >= ?", links, sourceID, since).
 			Find(&rows).Error
@@ -126,7 +122,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 		}
 		var more []clusterCandidate
 		if len(ids) > 0 {
-			err := tx.Model(&Story{}).
+			err := tx.Model(&storyRow{}).
 				Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
 				Where("id IN ?", ids).Find(&more).Error
 			if err != nil {
@@ -173,28 +169,15 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 
 func loadCandidate(tx *gorm.DB, id int64) (clusterCandidate, error) {
 	var c clusterCandidate
-	err := tx.Model(&Story{}).
+	err := tx.Model(&storyRow{}).
 		Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
 		Where("id = ?", id).Take(&c).Error
 	return c, err
 }
 
-// sourceRank orders partners for one story: lower priority number first,
-// then the partner whose own site hosts the story's link.
-type sourceRank struct {
-	priority int
-	hostsOwn bool
-}
-
-func (a sourceRank) before(b sourceRank) bool {
-	if a.priority != b.priority {
-		return a.priority < b.priority
-	}
-	return a.hostsOwn && !b.hostsOwn
-}
-
-// decideWinners marks the matches in which the new copy outranks the
-// published one. Ties keep the copy seen first, which is the stored one.
+// decideWinners marks the matches in which the new copy is to be published
+// instead of the published one, by dedupe's rule (dedupe.Winner): the
+// stored copy was seen first, so it keeps ties.
 func decideWinners(tx *gorm.DB, sourceID string, found map[*Story]match) error {
 	ids := []string{sourceID}
 	for _, m := range found {
@@ -202,41 +185,24 @@ func decideWinners(tx *gorm.DB, sourceID string, found map[*Story]match) error {
 			ids = append(ids, m.primary.SourceID)
 		}
 	}
-	var sources []Source
+	var sources []sourceRow
 	if err := tx.Select("id", "priority", "site").Where("id IN ?", ids).Find(&sources).Error; err != nil {
 		return err
 	}
-	byID := map[string]Source{}
+	byID := map[string]sourceRow{}
 	for _, s := range sources {
 		byID[s.ID] = s
 	}
-	rank := func(source, link string) sourceRank {
+	copyOf := func(source, link string) dedupe.Copy {
 		src := byID[source]
-		p := src.Priority
-		if p <= 0 {
-			p = defaultPriority
-		}
-		return sourceRank{priority: p, hostsOwn: hostedBy(link, src.Site)}
+		return dedupe.Copy{Priority: src.Priority, Site: src.Site, Link: link}
 	}
 	for st, m := range found {
-		m.wins = rank(sourceID, st.CanonicalURL).before(rank(m.primary.SourceID, m.primary.CanonicalURL))
+		stored := copyOf(m.primary.SourceID, m.primary.CanonicalURL)
+		m.wins = dedupe.Winner([]dedupe.Copy{stored, copyOf(sourceID, st.CanonicalURL)}) == 1
 		found[st] = m
 	}
 	return nil
-}
-
-// hostedBy reports whether link lies on site or one of its subdomains.
-func hostedBy(link, site string) bool {
-	if link == "" || site == "" {
-		return false
-	}
-	u, err := url.Parse(link)
-	if err != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	site = strings.ToLower(strings.TrimPrefix(site, "www."))
-	return host == site || strings.HasSuffix(host, "."+site)
 }
 
 // SetDuplicateWindow sets how far apart two partners' copies of a story may

@@ -96,7 +96,7 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 			fields[col] = storable(text) // a hostile server's ETag or error text
 		}
 	}
-	res := s.db.WithContext(ctx).Model(&Source{}).Where("id = ?", sourceID).Updates(fields)
+	res := s.db.WithContext(ctx).Model(&sourceRow{}).Where("id = ?", sourceID).Updates(fields)
 	if res.Error != nil {
 		return fmt.Errorf("store: record fetch of %s: %w", sourceID, res.Error)
 	}

@@ -22,7 +22,7 @@ import (
 func (s *Store) FindStory(ctx context.Context, ref string) (Story, error) {
 	ref = strings.TrimSpace(ref)
 	db := s.db.WithContext(ctx)
-	var found []Story
+	var found []storyRow
 	take := func(q *gorm.DB) error {
 		return q.Order("duplicate_of").Order("id").Limit(50).Find(&found).Error
 	}
@@ -64,7 +64,7 @@ func (s *Store) FindStory(ctx context.Context, ref string) (Story, error) {
 	if len(found) == 0 {
 		return Story{}, fmt.Errorf("store: find story %q: %w", ref, ErrNotFound)
 	}
-	return found[0], nil
+	return found[0].story(), nil
 }
 
 // publicIDSource returns the source id a public id names.

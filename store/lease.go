@@ -4,19 +4,12 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm/clause"
 )
 
-// Lease is a named role one of several daemons sharing the database holds
-// for a while, such as running the scheduler. The holder renews it before
-// Until; when it stops renewing (it exited, crashed or lost the database),
-// another takes it over once Until has passed.
-type Lease struct {
-	Name   string    `gorm:"primaryKey;size:64"`
-	Holder string    `gorm:"type:text;not null;default:''"`
-	Until  time.Time `gorm:"not null"`
-}
+// A lease is a named role one of several daemons sharing the database holds
+// for a while, such as running the scheduler (a leases row). The holder
+// renews it before its end; when it stops renewing (it exited, crashed or
+// lost the database), another takes it over once the end has passed.
 
 // AcquireLease takes the named lease for holder until now+ttl, or renews
 // it, when it is free, expired or already holder's, and reports whether
@@ -25,11 +18,11 @@ type Lease struct {
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
 	now = now.UTC()
 	db := s.db.WithContext(ctx)
-	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&Lease{Name: name, Until: time.Unix(0, 0).UTC()}).Error
+	err := db.Exec(s.sql.addLease(), name, "", time.Unix(0, 0).UTC()).Error
 	if err != nil {
 		return false, fmt.Errorf("store: lease %s: %w", name, err)
 	}
-	res := db.Model(&Lease{}).Where("name = ? AND (holder = ? OR until < ?)", name, holder, now).
+	res := db.Model(&leaseRow{}).Where("name = ? AND (holder = ? OR until < ?)", name, holder, now).
 		Updates(map[string]any{"holder": holder, "until": now.Add(ttl)})
 	if res.Error != nil {
 		return false, fmt.Errorf("store: lease %s: %w", name, res.Error)
@@ -40,7 +33,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, now time.
 // ReleaseLease gives up the named lease if holder holds it, so that another
 // daemon may take it at once.
 func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
-	err := s.db.WithContext(ctx).Model(&Lease{}).Where("name = ? AND holder = ?", name, holder).
+	err := s.db.WithContext(ctx).Model(&leaseRow{}).Where("name = ? AND holder = ?", name, holder).
 		Updates(map[string]any{"holder": "", "until": time.Unix(0, 0).UTC()}).Error
 	if err != nil {
 		return fmt.Errorf("store: release lease %s: %w", name, err)

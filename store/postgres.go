@@ -32,6 +32,23 @@ func OpenPostgres(dsn string) (*Store, error) {
 	if dsn == "" {
 		return nil, errors.New("store: empty PostgreSQL DSN")
 	}
+	db, err := openPostgresDB(dsn)
+	if err != nil {
+		return nil, err
+	}
+	s, err := newStore(db)
+	if err != nil {
+		if sqlDB, dbErr := db.DB(); dbErr == nil {
+			sqlDB.Close()
+		}
+		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
+	}
+	return s, nil
+}
+
+// openPostgresDB opens the PostgreSQL database named by dsn as OpenPostgres
+// uses it, without touching its schema.
+func openPostgresDB(dsn string) (*gorm.DB, error) {
 	conf, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: PostgreSQL DSN: %w", err)
@@ -49,14 +66,7 @@ func OpenPostgres(dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 	}
-	s, err := New(db)
-	if err != nil {
-		if sqlDB, dbErr := db.DB(); dbErr == nil {
-			sqlDB.Close()
-		}
-		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
-	}
-	return s, nil
+	return db, nil
 }
 
 // isPostgres reports whether db is PostgreSQL.

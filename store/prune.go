@@ -8,16 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
-
-// Tombstone remembers the identity of a pruned story, so that a partner
-// still carrying it does not bring it back as new.
-type Tombstone struct {
-	SourceID string    `gorm:"primaryKey;size:64"`
-	Key      string    `gorm:"primaryKey;size:1024"`
-	PrunedAt time.Time `gorm:"not null;index"`
-}
 
 // Window is a published section window: the newest Limit stories of
 // Section ("" for all sections).
@@ -51,9 +42,9 @@ type PruneResult struct {
 	Tombstones int
 }
 
-// Prune removes stories r no longer keeps, leaving a tombstone of each
-// identity, in one transaction; then drops tombstones older than
-// tombstoneFactor × MaxAge.
+// Prune removes stories r no longer keeps, with the other partners' copies
+// of them (their alternates), leaving a tombstone of each identity, in one
+// transaction; then drops tombstones older than tombstoneFactor × MaxAge.
 func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneResult, error) {
 	var res PruneResult
 	db := s.db.WithContext(ctx)
@@ -74,7 +65,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	var doomed []int64
 	if r.MaxAge > 0 {
 		var old []int64
-		err := db.Model(&Story{}).Where("first_seen < ?", now.Add(-r.MaxAge).UTC()).Pluck("id", &old).Error
+		err := db.Model(&storyRow{}).Where("first_seen < ?", now.Add(-r.MaxAge).UTC()).Pluck("id", &old).Error
 		if err != nil {
 			return res, fmt.Errorf("store: prune: %w", err)
 		}
@@ -82,12 +73,12 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	}
 	if r.MaxPerSource > 0 {
 		var sources []string
-		if err := db.Model(&Source{}).Pluck("id", &sources).Error; err != nil {
+		if err := db.Model(&sourceRow{}).Pluck("id", &sources).Error; err != nil {
 			return res, fmt.Errorf("store: prune: %w", err)
 		}
 		for _, src := range sources {
 			var extra []int64
-			err := db.Model(&Story{}).Where("source_id = ?", src).
+			err := db.Model(&storyRow{}).Where("source_id = ?", src).
 				Order("published DESC").Order("id DESC").Offset(r.MaxPerSource).Limit(1<<30).
 				Pluck("id", &extra).Error
 			if err != nil {
@@ -105,37 +96,44 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	}
 	doomed = slices.DeleteFunc(slices.Compact(sortedIDs(doomed)), func(id int64) bool { return protected[id] })
 
+	var pruned []int64
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if err := lockWriters(tx); err != nil {
 			return err
 		}
 		for chunk := range slices.Chunk(doomed, keyChunk) {
-			var gone []Story
-			if err := tx.Select("id", "source_id", "key").Where("id IN ?", chunk).Find(&gone).Error; err != nil {
+			// An alternate whose published copy goes is published no more
+			// either: alternates go with it, tombstoned like it, so that no
+			// story is left pointing at one that is gone. They are read
+			// here, inside the transaction, so one that joined meanwhile
+			// goes too.
+			var gone []storyRow
+			err := tx.Select("id", "source_id", "key").Where("id IN ? OR duplicate_of IN ?", chunk, chunk).
+				Find(&gone).Error
+			if err != nil {
 				return err
 			}
-			stones := make([]Tombstone, len(gone))
-			for i, st := range gone {
-				stones[i] = Tombstone{SourceID: st.SourceID, Key: st.Key, PrunedAt: now.UTC().Truncate(time.Second)}
+			if err := s.bury(tx, gone, now); err != nil {
+				return err
 			}
-			if len(stones) > 0 {
-				if err := tx.Clauses(onConflictIgnore()).CreateInBatches(stones, insertBatch).Error; err != nil {
+			ids := make([]int64, len(gone))
+			for i, st := range gone {
+				ids[i] = st.ID
+			}
+			for part := range slices.Chunk(ids, keyChunk) {
+				if err := tx.Where("story_id IN ?", part).Delete(&storySectionRow{}).Error; err != nil {
 					return err
 				}
+				del := tx.Where("id IN ?", part).Delete(&storyRow{})
+				if del.Error != nil {
+					return del.Error
+				}
+				res.Stories += int(del.RowsAffected)
 			}
-			// An alternate whose published copy goes is published no more
-			// either: alternates go with it.
-			if err := tx.Where("story_id IN ?", chunk).Delete(&StorySection{}).Error; err != nil {
-				return err
-			}
-			del := tx.Where("id IN ?", chunk).Delete(&Story{})
-			if del.Error != nil {
-				return del.Error
-			}
-			res.Stories += int(del.RowsAffected)
+			pruned = append(pruned, ids...)
 		}
 		if r.MaxAge > 0 {
-			del := tx.Where("pruned_at < ?", now.Add(-tombstoneFactor*r.MaxAge).UTC()).Delete(&Tombstone{})
+			del := tx.Where("pruned_at < ?", now.Add(-tombstoneFactor*r.MaxAge).UTC()).Delete(&tombstoneRow{})
 			if del.Error != nil {
 				return del.Error
 			}
@@ -146,7 +144,7 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 	if err != nil {
 		return PruneResult{}, fmt.Errorf("store: prune: %w", err)
 	}
-	for _, id := range doomed {
+	for _, id := range pruned {
 		s.recent.forget(id)
 	}
 	return res, nil
@@ -162,7 +160,7 @@ func tombstoned(db *gorm.DB, sourceID string, keys []string) (map[string]bool, e
 	out := map[string]bool{}
 	for chunk := range slices.Chunk(keys, keyChunk) {
 		var found []string
-		err := db.Model(&Tombstone{}).Where("source_id = ? AND key IN ?", sourceID, chunk).Pluck("key", &found).Error
+		err := db.Model(&tombstoneRow{}).Where("source_id = ? AND key IN ?", sourceID, chunk).Pluck("key", &found).Error
 		if err != nil {
 			return nil, fmt.Errorf("look up tombstones: %w", err)
 		}
@@ -173,20 +171,32 @@ func tombstoned(db *gorm.DB, sourceID string, keys []string) (map[string]bool, e
 	return out, nil
 }
 
-// onConflictIgnore skips rows that would break a unique constraint.
-func onConflictIgnore() clause.OnConflict { return clause.OnConflict{DoNothing: true} }
+// bury leaves a tombstone of each story's identity, dated now.
+func (s *Store) bury(tx *gorm.DB, gone []storyRow, now time.Time) error {
+	at := now.UTC().Truncate(time.Second)
+	for batch := range slices.Chunk(gone, insertBatch) {
+		args := make([]any, 0, 3*len(batch))
+		for _, st := range batch {
+			args = append(args, st.SourceID, st.Key, at)
+		}
+		if err := tx.Exec(s.sql.addTombstones(len(batch)), args...).Error; err != nil {
+			return fmt.Errorf("leave tombstones: %w", err)
+		}
+	}
+	return nil
+}
 
 // overSectionCaps returns the stories that lie beyond the newest limit of
 // every section they are placed in.
 func (s *Store) overSectionCaps(db *gorm.DB, limit int) ([]int64, error) {
 	var sections []string
-	if err := db.Model(&StorySection{}).Distinct("section_id").Pluck("section_id", &sections).Error; err != nil {
+	if err := db.Model(&storySectionRow{}).Distinct("section_id").Pluck("section_id", &sections).Error; err != nil {
 		return nil, err
 	}
 	beyond := map[int64]int{} // story -> sections it is beyond the cap of
 	for _, sec := range sections {
 		var ids []int64
-		err := db.Model(&StorySection{}).Where("section_id = ?", sec).
+		err := db.Model(&storySectionRow{}).Where("section_id = ?", sec).
 			Order("published DESC").Order("story_id DESC").Offset(limit).Limit(1<<30).
 			Pluck("story_id", &ids).Error
 		if err != nil {
@@ -203,7 +213,7 @@ func (s *Store) overSectionCaps(db *gorm.DB, limit int) ([]int64, error) {
 			StoryID int64
 			N       int
 		}
-		err := db.Model(&StorySection{}).Select("story_id, COUNT(*) AS n").
+		err := db.Model(&storySectionRow{}).Select("story_id, COUNT(*) AS n").
 			Where("story_id IN ?", chunk).Group("story_id").Scan(&rows).Error
 		if err != nil {
 			return nil, err

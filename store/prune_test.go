@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -136,5 +137,98 @@ func TestArchivePages(t *testing.T) {
 	}
 	if all, _ := s.ArchivePage(ctx, "", 0); total != 250 || len(all) != 100 {
 		t.Fatalf("pages hold %d stories (want 250); all-sections page 0 holds %d", total, len(all))
+	}
+}
+
+// orphans returns the stories whose duplicate_of names a story that is not
+// stored: an alternate left without its published copy.
+func orphans(t *testing.T, s *Store) []int64 {
+	t.Helper()
+	var ids []int64
+	err := s.db.Raw(`SELECT id FROM stories s WHERE duplicate_of <> 0
+		AND NOT EXISTS (SELECT 1 FROM stories p WHERE p.id = s.duplicate_of) ORDER BY id`).Scan(&ids).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestPruneTakesAlternatesWithTheirPublishedCopy: the published copy of a
+// story is old enough to prune, another partner's copy of it (seen later)
+// is not. The alternate goes with it, tombstoned like it, so no row is left
+// pointing at a story that is gone, and neither copy comes back.
+func TestPruneTakesAlternatesWithTheirPublishedCopy(t *testing.T) {
+	ctx := context.Background()
+	s := openPartners(t, 100)
+	mustSave(t, s, "nation", []Story{nationCopy}, t0)
+	jiji := jijiCopy
+	jiji.CanonicalURL = tradeLink
+	if res := mustSave(t, s, "jiji", []Story{jiji}, t0.Add(6*time.Hour)); res.Duplicates != 1 {
+		t.Fatalf("jiji save = %+v, want its copy to join Nation's", res)
+	}
+	other := story("other", 0, "economy") // unrelated, young: stays
+	mustSave(t, s, "jiji", []Story{other}, t0.Add(6*time.Hour))
+
+	// Nation's copy is older than MaxAge, Jiji's is not.
+	now := t0.Add(30 * time.Hour)
+	res, err := s.Prune(ctx, now, Retention{MaxAge: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stories != 2 {
+		t.Fatalf("pruned %d stories, want Nation's copy and its alternate", res.Stories)
+	}
+	if ids := orphans(t, s); len(ids) != 0 {
+		t.Fatalf("stories %v point at a pruned story", ids)
+	}
+	if n, _ := s.CountStories(ctx); n != 1 {
+		t.Fatalf("%d stories left, want only the unrelated one", n)
+	}
+	if _, err := s.StoryCopies(ctx, nationCopy.PublicID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("copies after prune: %v, want none", err)
+	}
+	// Partners still carrying either copy do not bring it back.
+	later := now.Add(time.Hour)
+	if r := mustSave(t, s, "jiji", []Story{jiji, other}, later); r.New != 0 || r.Unchanged != 2 {
+		t.Fatalf("jiji re-sent after prune: %+v", r)
+	}
+	if r := mustSave(t, s, "nation", []Story{nationCopy}, later); r.New != 0 || r.Unchanged != 1 {
+		t.Fatalf("nation re-sent after prune: %+v", r)
+	}
+}
+
+// TestPruneBySourceCapTakesAlternates: a partner's cap prunes its
+// published copy; the other partner's alternate of it goes too, and a
+// later fetch from that partner (which finds copies through the pruned
+// story's link) still saves.
+func TestPruneBySourceCapTakesAlternates(t *testing.T) {
+	ctx := context.Background()
+	s := openPartners(t, 100)
+	mustSave(t, s, "nation", []Story{nationCopy}, t0)
+	var newer []Story
+	for i := range 3 {
+		newer = append(newer, story(fmt.Sprint("n", i), 60+i, "politics"))
+	}
+	mustSave(t, s, "nation", newer, t0.Add(time.Minute))
+	jiji := jijiCopy
+	jiji.CanonicalURL = tradeLink
+	mustSave(t, s, "jiji", []Story{jiji}, t0.Add(time.Hour))
+
+	res, err := s.Prune(ctx, t0.Add(2*time.Hour), Retention{MaxPerSource: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stories != 2 {
+		t.Fatalf("pruned %d, want Nation's oldest copy and Jiji's alternate of it", res.Stories)
+	}
+	if ids := orphans(t, s); len(ids) != 0 {
+		t.Fatalf("stories %v point at a pruned story", ids)
+	}
+	// Nation re-posts the story under a new GUID: matched by its link
+	// against Jiji's copy, it must be stored, not fail on a missing
+	// published copy.
+	again := tradeStory("nation", "g:40012399-v2", nationCopy.Title, nationCopy.Summary, tradeLink)
+	if r := mustSave(t, s, "nation", []Story{again}, t0.Add(3*time.Hour)); r.New != 1 || r.Duplicates != 0 {
+		t.Fatalf("re-posted copy = %+v, want a new story", r)
 	}
 }

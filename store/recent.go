@@ -49,7 +49,7 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 	if !r.loaded {
 		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
 	}
-	q := tx.Model(&Story{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", r.highest)
+	q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", r.highest)
 	if !r.loaded {
 		q = q.Where("first_seen >= ?", since)
 	}

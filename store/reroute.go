@@ -63,16 +63,17 @@ func (s *Store) Reroute(ctx context.Context, since time.Time, sections func(*Sto
 // rerouteChunk reroutes the next stories after id after and returns the
 // last id it read and how many it read.
 func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections func(*Story) []string, dryRun bool, res *RerouteResult) (int64, int, error) {
-	q := tx.Model(&Story{}).
+	q := tx.Model(&storyRow{}).
 		Select("id", "source_id", "title", "summary", "content", "categories", "published").
 		Where("id > ? AND duplicate_of = 0", after)
 	if !since.IsZero() {
 		q = q.Where("first_seen >= ?", since.UTC())
 	}
-	var stories []Story
-	if err := q.Order("id").Limit(rerouteChunk).Find(&stories).Error; err != nil {
+	var rows []storyRow
+	if err := q.Order("id").Limit(rerouteChunk).Find(&rows).Error; err != nil {
 		return 0, 0, err
 	}
+	stories := storiesOf(rows)
 	if len(stories) == 0 {
 		return after, 0, nil
 	}
@@ -80,7 +81,7 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 	for i, st := range stories {
 		ids[i] = st.ID
 	}
-	var placed []StorySection
+	var placed []storySectionRow
 	if err := tx.Select("story_id", "section_id").Where("story_id IN ?", ids).Find(&placed).Error; err != nil {
 		return 0, 0, err
 	}
@@ -89,7 +90,7 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 		current[p.StoryID] = append(current[p.StoryID], p.SectionID)
 	}
 
-	var add []StorySection
+	var add []storySectionRow
 	var touched []string
 	for i := range stories {
 		st := &stories[i]
@@ -98,7 +99,7 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 		moved := false
 		for _, sec := range want {
 			if !slices.Contains(have, sec) {
-				add = append(add, StorySection{SectionID: sec, StoryID: st.ID, Published: st.Published})
+				add = append(add, storySectionRow{SectionID: sec, StoryID: st.ID, Published: st.Published})
 				res.Added[sec]++
 				touched, moved = append(touched, sec), true
 			}
@@ -110,7 +111,7 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 			res.Removed[sec]++
 			touched, moved = append(touched, sec), true
 			if !dryRun {
-				if err := tx.Where("story_id = ? AND section_id = ?", st.ID, sec).Delete(&StorySection{}).Error; err != nil {
+				if err := tx.Where("story_id = ? AND section_id = ?", st.ID, sec).Delete(&storySectionRow{}).Error; err != nil {
 					return 0, 0, fmt.Errorf("take story %d out of %s: %w", st.ID, sec, err)
 				}
 			}

@@ -111,7 +111,7 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 			return err
 		}
 		for _, u := range plan.rekeys {
-			err := tx.Model(&Story{}).Where("id = ?", u.old.ID).
+			err := tx.Model(&storyRow{}).Where("id = ?", u.old.ID).
 				Updates(map[string]any{"key": u.new.Key, "guid": u.new.GUID}).Error
 			if err != nil {
 				return fmt.Errorf("re-key story %d: %w", u.old.ID, err)
@@ -190,7 +190,7 @@ func reposted(db *gorm.DB, sourceID string, plan *savePlan) error {
 	var rows []repostedStory
 	for chunk := range slices.Chunk(links, keyChunk) {
 		var part []repostedStory
-		err := db.Model(&Story{}).
+		err := db.Model(&storyRow{}).
 			Select("id", "key", "content_hash", "published", "updated", "duplicate_of", "canonical_url").
 			Where("source_id = ? AND canonical_url IN ?", sourceID, chunk).Find(&part).Error
 		if err != nil {
@@ -241,7 +241,7 @@ func existingStories(db *gorm.DB, sourceID string, keys []string) (map[string]ex
 	known := make(map[string]existingStory, len(keys))
 	for chunk := range slices.Chunk(keys, keyChunk) {
 		var rows []existingStory
-		err := db.Model(&Story{}).
+		err := db.Model(&storyRow{}).
 			Select("id", "key", "content_hash", "published", "updated", "duplicate_of").
 			Where("source_id = ? AND key IN ?", sourceID, chunk).
 			Find(&rows).Error
@@ -308,7 +308,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 		}
 	}
 
-	var placements []StorySection
+	var placements []storySectionRow
 	ids := make(map[string]int64, len(stories))
 	for batch := range slices.Chunk(stories, insertBatch) {
 		args := make([]any, 0, len(batch)*len(insertStoryColumns))
@@ -365,7 +365,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			continue
 		}
 		for _, sec := range st.Sections {
-			placements = append(placements, StorySection{SectionID: sec, StoryID: id, Published: st.Published})
+			placements = append(placements, storySectionRow{SectionID: sec, StoryID: id, Published: st.Published})
 			changed[sec] = true
 		}
 	}
@@ -375,7 +375,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 // demote makes the published story old and its alternates alternates of
 // winner, and takes old out of its sections.
 func (s *Store) demote(tx *gorm.DB, old, winner int64, changed map[string]bool) error {
-	err := tx.Model(&Story{}).Where("id = ? OR duplicate_of = ?", old, old).
+	err := tx.Model(&storyRow{}).Where("id = ? OR duplicate_of = ?", old, old).
 		Update("duplicate_of", winner).Error
 	if err != nil {
 		return fmt.Errorf("demote story %d: %w", old, err)
@@ -386,10 +386,10 @@ func (s *Store) demote(tx *gorm.DB, old, winner int64, changed map[string]bool) 
 // unplace removes a story from its sections, noting them as changed.
 func (s *Store) unplace(tx *gorm.DB, storyID int64, changed map[string]bool) error {
 	var sections []string
-	if err := tx.Model(&StorySection{}).Where("story_id = ?", storyID).Pluck("section_id", &sections).Error; err != nil {
+	if err := tx.Model(&storySectionRow{}).Where("story_id = ?", storyID).Pluck("section_id", &sections).Error; err != nil {
 		return fmt.Errorf("sections of story %d: %w", storyID, err)
 	}
-	if err := tx.Where("story_id = ?", storyID).Delete(&StorySection{}).Error; err != nil {
+	if err := tx.Where("story_id = ?", storyID).Delete(&storySectionRow{}).Error; err != nil {
 		return fmt.Errorf("sections of story %d: %w", storyID, err)
 	}
 	for _, sec := range sections {
@@ -399,7 +399,7 @@ func (s *Store) unplace(tx *gorm.DB, storyID int64, changed map[string]bool) err
 }
 
 // placeStories adds section placements, ignoring ones already there.
-func (s *Store) placeStories(tx *gorm.DB, placements []StorySection) error {
+func (s *Store) placeStories(tx *gorm.DB, placements []storySectionRow) error {
 	for batch := range slices.Chunk(placements, insertBatch) {
 		args := make([]any, 0, 3*len(batch))
 		for _, p := range batch {
@@ -438,10 +438,11 @@ func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdat
 			row.Updated = u.old.Updated
 		}
 		signStories([]*Story{&row})
-		err := tx.Model(&Story{ID: u.old.ID}).
+		set := storyRow(row)
+		err := tx.Model(&storyRow{ID: u.old.ID}).
 			Select("key", "guid", "link", "title", "summary", "content", "authors", "categories",
 				"enclosures", "image", "language", "updated", "content_hash", "canonical_url", "signature").
-			Updates(&row).Error
+			Updates(&set).Error
 		if err != nil {
 			return fmt.Errorf("update story %d: %w", u.old.ID, err)
 		}
@@ -452,9 +453,9 @@ func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdat
 		if u.old.DuplicateOf != 0 {
 			continue // an alternate: its published copy keeps the sections
 		}
-		placements := make([]StorySection, 0, len(row.Sections))
+		placements := make([]storySectionRow, 0, len(row.Sections))
 		for _, sec := range row.Sections {
-			placements = append(placements, StorySection{SectionID: sec, StoryID: u.old.ID, Published: u.old.Published})
+			placements = append(placements, storySectionRow{SectionID: sec, StoryID: u.old.ID, Published: u.old.Published})
 			changed[sec] = true
 		}
 		if err := s.placeStories(tx, placements); err != nil {

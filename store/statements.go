@@ -6,12 +6,15 @@ import (
 	"sync"
 )
 
-// statementSQL builds the multi-row statements of the ingest path, the one
-// place where per-row cost matters, and remembers them by row count. They are
+// statementSQL builds every INSERT the store runs, and remembers them by
+// row count: one style for all of them, chosen for the ingest path, the one
+// place where per-row cost matters (multi-row VALUES lists). They are
 // written in the SQL that SQLite and PostgreSQL share, but for the verb that
 // skips rows already stored: SQLite's INSERT OR IGNORE never needs a
 // statement journal (the statement cannot abort), which makes it much cheaper
-// than ON CONFLICT DO NOTHING there.
+// than ON CONFLICT DO NOTHING there. Every insert skips rows that conflict
+// with a primary key or unique index; callers that must know count the rows
+// inserted (RowsAffected, or RETURNING).
 type statementSQL struct {
 	dialect string
 	mu      sync.Mutex
@@ -59,6 +62,36 @@ func (q *statementSQL) addSections(rows int) string {
 	return q.get("versions", rows, func() string {
 		verb, tail := q.insertIgnoring()
 		return verb + "section_versions (section_id) VALUES " + valueLists(rows, 1) + tail
+	})
+}
+
+var insertSourceColumns = []string{"id", "name", "url", "attribution", "priority", "site"}
+
+// addSource is an INSERT of one source's identity (its fetch state takes
+// the columns' defaults) that skips a source already there.
+func (q *statementSQL) addSource() string {
+	return q.get("sources", 1, func() string {
+		verb, tail := q.insertIgnoring()
+		return verb + "sources (" + strings.Join(insertSourceColumns, ", ") + ") VALUES " +
+			valueLists(1, len(insertSourceColumns)) + tail
+	})
+}
+
+// addTombstones is an INSERT of rows tombstones (source_id, key,
+// pruned_at) that skips identities already buried.
+func (q *statementSQL) addTombstones(rows int) string {
+	return q.get("tombstones", rows, func() string {
+		verb, tail := q.insertIgnoring()
+		return verb + "tombstones (source_id, key, pruned_at) VALUES " + valueLists(rows, 3) + tail
+	})
+}
+
+// addLease is an INSERT of one free lease (name, holder, until) that skips
+// a lease already there.
+func (q *statementSQL) addLease() string {
+	return q.get("leases", 1, func() string {
+		verb, tail := q.insertIgnoring()
+		return verb + "leases (name, holder, until) VALUES " + valueLists(1, 3) + tail
 	})
 }
 

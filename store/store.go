@@ -1,7 +1,10 @@
 // Package store keeps wirefeed's sources and stories in a SQL database through
 // GORM: SQLite (OpenSQLite) or PostgreSQL (OpenPostgres). It is the only
-// package that talks to the database, and every query it runs is
-// dialect-neutral so the same code serves both.
+// package that talks to the database (and the only one that imports GORM):
+// callers see plain values (Story, Source), never GORM rows. Its queries are
+// dialect-neutral so the same code serves both, but for the schema, which
+// numbered migrations create per dialect (migrations.go), and the verb that
+// skips rows already stored (statements.go).
 package store
 
 import (
@@ -16,6 +19,8 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"wirefeed/dedupe"
 )
 
 // Store is a handle on the database. It is safe for concurrent use.
@@ -35,6 +40,23 @@ func OpenSQLite(path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty SQLite path")
 	}
+	db, err := openSQLiteDB(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s, err := newStore(db)
+	if err != nil {
+		if sqlDB, dbErr := db.DB(); dbErr == nil {
+			sqlDB.Close()
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openSQLiteDB opens the SQLite database at path as OpenSQLite uses it,
+// without touching its schema.
+func openSQLiteDB(path string) (*gorm.DB, error) {
 	q := url.Values{}
 	// Applies only when the file is created. Stories are a few KiB each:
 	// larger pages mean fewer page splits and fewer WAL writes per fetch.
@@ -51,18 +73,7 @@ func OpenSQLite(path string) (*Store, error) {
 	// on the busy timeout instead of failing on a lock upgrade. (Do not add
 	// _time_format here: the driver then ignores _txlock.)
 	q.Set("_txlock", "immediate")
-	db, err := gorm.Open(sqlite.Open(path+"?"+q.Encode()), gormConfig())
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	s, err := New(db)
-	if err != nil {
-		if sqlDB, dbErr := db.DB(); dbErr == nil {
-			sqlDB.Close()
-		}
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	return s, nil
+	return gorm.Open(sqlite.Open(path+"?"+q.Encode()), gormConfig())
 }
 
 func gormConfig() *gorm.Config {
@@ -74,25 +85,10 @@ func gormConfig() *gorm.Config {
 	}
 }
 
-// New wraps an open GORM database and migrates the schema.
-func New(db *gorm.DB) (*Store, error) {
-	migrate := func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&Source{}, &Story{}, &StorySection{}, &Tombstone{}, &SectionVersion{}, &Lease{})
-	}
-	var err error
-	if isPostgres(db) {
-		// Daemons starting together migrate one after the other; DDL is
-		// transactional there, so a failed migration leaves nothing behind.
-		err = db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", int64(migrateLock)).Error; err != nil {
-				return err
-			}
-			return migrate(tx)
-		})
-	} else {
-		err = migrate(db)
-	}
-	if err != nil {
+// newStore wraps an open GORM database and migrates its schema (see
+// migrations.go).
+func newStore(db *gorm.DB) (*Store, error) {
+	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return &Store{db: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil
@@ -115,7 +111,7 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 			return fmt.Errorf("store: sync sources: %w", err)
 		}
 		for _, src := range sources {
-			res := tx.Model(&Source{}).Where("id = ?", src.ID).Updates(map[string]any{
+			res := tx.Model(&sourceRow{}).Where("id = ?", src.ID).Updates(map[string]any{
 				"name": src.Name, "url": src.URL, "attribution": src.Attribution,
 				"priority": src.Priority, "site": src.Site,
 				// A source disabled by 410 Gone comes back when an editor
@@ -128,8 +124,12 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 			if res.RowsAffected > 0 {
 				continue
 			}
-			row := Source{ID: src.ID, Name: src.Name, URL: src.URL, Attribution: src.Attribution, Priority: src.Priority, Site: src.Site}
-			if err := tx.Create(&row).Error; err != nil {
+			priority := src.Priority
+			if priority == 0 {
+				priority = dedupe.DefaultPriority // as the column's default did
+			}
+			err := tx.Exec(s.sql.addSource(), src.ID, src.Name, src.URL, src.Attribution, priority, src.Site).Error
+			if err != nil {
 				return fmt.Errorf("store: add source %s: %w", src.ID, err)
 			}
 		}
@@ -139,24 +139,28 @@ func (s *Store) SyncSources(ctx context.Context, sources []Source) error {
 
 // Sources returns every known source, ordered by id.
 func (s *Store) Sources(ctx context.Context) ([]Source, error) {
-	var out []Source
-	if err := s.db.WithContext(ctx).Order("id").Find(&out).Error; err != nil {
+	var rows []sourceRow
+	if err := s.db.WithContext(ctx).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: list sources: %w", err)
+	}
+	out := make([]Source, len(rows))
+	for i, r := range rows {
+		out[i] = r.source()
 	}
 	return out, nil
 }
 
 // Source returns one source by id.
 func (s *Store) Source(ctx context.Context, id string) (Source, error) {
-	var src Source
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&src).Error
+	var row sourceRow
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return src, fmt.Errorf("store: source %q: %w", id, ErrNotFound)
+		return Source{}, fmt.Errorf("store: source %q: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return src, fmt.Errorf("store: source %q: %w", id, err)
+		return Source{}, fmt.Errorf("store: source %q: %w", id, err)
 	}
-	return src, nil
+	return row.source(), nil
 }
 
 // ErrNotFound is returned when a looked-up row does not exist.
@@ -165,7 +169,7 @@ var ErrNotFound = errors.New("not found")
 // SectionStories returns the newest limit stories routed to sectionID,
 // newest first. An empty sectionID means every story.
 func (s *Store) SectionStories(ctx context.Context, sectionID string, limit int) ([]Story, error) {
-	var out []Story
+	var rows []storyRow
 	q := s.db.WithContext(ctx).Limit(limit)
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0").Order("published DESC").Order("id DESC")
@@ -174,16 +178,16 @@ func (s *Store) SectionStories(ctx context.Context, sectionID string, limit int)
 			Where("story_sections.section_id = ?", sectionID).
 			Order("story_sections.published DESC").Order("story_sections.story_id DESC")
 	}
-	if err := q.Find(&out).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: stories of section %q: %w", sectionID, err)
 	}
-	return out, nil
+	return storiesOf(rows), nil
 }
 
 // StorySections returns the ids of the sections a story is routed to.
 func (s *Store) StorySections(ctx context.Context, storyID int64) ([]string, error) {
 	var ids []string
-	err := s.db.WithContext(ctx).Model(&StorySection{}).Where("story_id = ?", storyID).
+	err := s.db.WithContext(ctx).Model(&storySectionRow{}).Where("story_id = ?", storyID).
 		Order("section_id").Pluck("section_id", &ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: sections of story %d: %w", storyID, err)
@@ -194,7 +198,7 @@ func (s *Store) StorySections(ctx context.Context, storyID int64) ([]string, err
 // CountStories returns how many stories are stored.
 func (s *Store) CountStories(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.db.WithContext(ctx).Model(&Story{}).Count(&n).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&storyRow{}).Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("store: count stories: %w", err)
 	}
 	return n, nil
@@ -232,14 +236,14 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // StoryCopies returns every stored copy of the story published under
 // feedID, the published one first, then its alternates by first seen.
 func (s *Store) StoryCopies(ctx context.Context, feedID string) ([]Story, error) {
-	var out []Story
+	var rows []storyRow
 	err := s.db.WithContext(ctx).Where("feed_id = ?", feedID).
-		Order("duplicate_of").Order("first_seen").Order("id").Find(&out).Error
+		Order("duplicate_of").Order("first_seen").Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: copies of %q: %w", feedID, err)
 	}
-	if len(out) == 0 {
+	if len(rows) == 0 {
 		return nil, fmt.Errorf("store: copies of %q: %w", feedID, ErrNotFound)
 	}
-	return out, nil
+	return storiesOf(rows), nil
 }

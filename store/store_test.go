@@ -150,7 +150,9 @@ func TestUniqueIndexRejectsDuplicateIdentity(t *testing.T) {
 	mustSave(t, s, "nation", []Story{story("a", 1)}, t0)
 	dup := story("a", 1)
 	dup.SourceID, dup.PublicID = "nation", "tag:other"
-	if err := s.db.Create(&dup).Error; err == nil {
+	err := s.db.Exec("INSERT INTO stories (source_id, key, public_id, published, updated, first_seen, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		dup.SourceID, dup.Key, dup.PublicID, dup.Published, dup.Published, t0, dup.ContentHash).Error
+	if err == nil {
 		t.Fatal("database accepted a second row for (nation, a)")
 	}
 }
@@ -304,5 +306,24 @@ func TestSectionVersionsMoveWithPublishedChanges(t *testing.T) {
 	mustSave(t, s, "nation", []Story{edited}, t0.Add(2*time.Hour))
 	if got, _ := other.SectionVersions(ctx); got["politics"] != 2 || got["sports"] != 1 {
 		t.Errorf("after an edit of a politics story: %v", got)
+	}
+}
+
+func TestSyncSourcesAddsAndUpdates(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t) // adds nation and jiji, without priorities
+	if src, err := s.Source(ctx, "nation"); err != nil || src.Priority != 100 || src.Name != "Nation" {
+		t.Fatalf("new source = %+v, %v; want the default priority 100", src, err)
+	}
+	err := s.SyncSources(ctx, []Source{{ID: "nation", Name: "The Nation", URL: "https://n.example/feed", Priority: 5, Site: "nationthailand.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := s.Source(ctx, "nation")
+	if err != nil || src.Name != "The Nation" || src.Priority != 5 || src.Site != "nationthailand.com" || src.URL != "https://n.example/feed" {
+		t.Fatalf("synced source = %+v, %v", src, err)
+	}
+	if all, err := s.Sources(ctx); err != nil || len(all) != 2 || all[0].ID != "jiji" {
+		t.Fatalf("sources = %+v, %v", all, err)
 	}
 }

@@ -7,17 +7,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// SectionVersion counts the changes to one section's published stories.
+// bumpSections moves the versions of the given sections on, inside tx.
 // Every save that changes a section bumps its version in the same
 // transaction, so another process on the same database (a second daemon on
 // one SQLite file, or another node on PostgreSQL) learns from
 // SectionVersions which of its rendered feeds are stale.
-type SectionVersion struct {
-	SectionID string `gorm:"primaryKey;size:64"`
-	Version   int64  `gorm:"not null;default:0"`
-}
-
-// bumpSections moves the versions of the given sections on, inside tx.
 func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
 	if len(sections) == 0 {
 		return nil
@@ -29,7 +23,7 @@ func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
 	if err := tx.Exec(s.sql.addSections(len(sections)), args...).Error; err != nil {
 		return fmt.Errorf("record section changes: %w", err)
 	}
-	err := tx.Model(&SectionVersion{}).Where("section_id IN ?", sections).
+	err := tx.Model(&sectionVersionRow{}).Where("section_id IN ?", sections).
 		Update("version", gorm.Expr("version + 1")).Error
 	if err != nil {
 		return fmt.Errorf("record section changes: %w", err)
@@ -40,7 +34,7 @@ func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
 // SectionVersions returns every section's change count, by section id; a
 // section never changed is absent.
 func (s *Store) SectionVersions(ctx context.Context) (map[string]int64, error) {
-	var rows []SectionVersion
+	var rows []sectionVersionRow
 	if err := s.db.WithContext(ctx).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: section versions: %w", err)
 	}

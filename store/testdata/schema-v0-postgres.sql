@@ -1,0 +1,13 @@
+CREATE TABLE "sources" ("id" varchar(64),"name" text NOT NULL DEFAULT '',"url" text NOT NULL DEFAULT '',"attribution" text NOT NULL DEFAULT '',"priority" bigint NOT NULL DEFAULT 100,"site" text NOT NULL DEFAULT '',"etag" text NOT NULL DEFAULT '',"last_modified" text NOT NULL DEFAULT '',"body_hash" varchar(64) NOT NULL DEFAULT '',"last_attempt" timestamptz,"last_success" timestamptz,"last_status" bigint NOT NULL DEFAULT 0,"last_error" text NOT NULL DEFAULT '',"failures" bigint NOT NULL DEFAULT 0,"items_seen" bigint NOT NULL DEFAULT 0,"not_before" timestamptz,"disabled" boolean NOT NULL DEFAULT false,"identity" varchar(16) NOT NULL DEFAULT '',"fetched_url" text NOT NULL DEFAULT '',"final_url" text NOT NULL DEFAULT '',"discovered_url" text NOT NULL DEFAULT '',"discovered_from" text NOT NULL DEFAULT '',PRIMARY KEY ("id"));
+CREATE TABLE "stories" ("id" bigserial,"source_id" varchar(64) NOT NULL,"key" varchar(1024) NOT NULL,"public_id" varchar(1024) NOT NULL,"guid" text NOT NULL DEFAULT '',"link" text NOT NULL DEFAULT '',"title" text NOT NULL DEFAULT '',"summary" text NOT NULL DEFAULT '',"content" text NOT NULL DEFAULT '',"authors" text,"categories" text,"enclosures" text,"image" text NOT NULL DEFAULT '',"language" text NOT NULL DEFAULT '',"published" timestamptz NOT NULL,"updated" timestamptz NOT NULL,"first_seen" timestamptz NOT NULL,"content_hash" varchar(64) NOT NULL,"canonical_url" varchar(2048) NOT NULL DEFAULT '',"signature" bytea,"feed_id" varchar(1024) NOT NULL DEFAULT '',"duplicate_of" bigint NOT NULL DEFAULT 0,PRIMARY KEY ("id"));
+CREATE INDEX IF NOT EXISTS "idx_stories_duplicate_of" ON "stories" ("duplicate_of");
+CREATE INDEX IF NOT EXISTS "idx_stories_feed_id" ON "stories" ("feed_id");
+CREATE INDEX IF NOT EXISTS "idx_stories_canonical_url" ON "stories" ("canonical_url");
+CREATE INDEX IF NOT EXISTS "idx_stories_published" ON "stories" ("published");
+CREATE UNIQUE INDEX IF NOT EXISTS "idx_story_identity" ON "stories" ("source_id","key");
+CREATE TABLE "story_sections" ("story_id" bigint,"section_id" varchar(64),"published" timestamptz NOT NULL,PRIMARY KEY ("story_id","section_id"));
+CREATE INDEX IF NOT EXISTS "idx_section_published" ON "story_sections" ("section_id","published" desc);
+CREATE TABLE "tombstones" ("source_id" varchar(64),"key" varchar(1024),"pruned_at" timestamptz NOT NULL,PRIMARY KEY ("source_id","key"));
+CREATE INDEX IF NOT EXISTS "idx_tombstones_pruned_at" ON "tombstones" ("pruned_at");
+CREATE TABLE "section_versions" ("section_id" varchar(64),"version" bigint NOT NULL DEFAULT 0,PRIMARY KEY ("section_id"));
+CREATE TABLE "leases" ("name" varchar(64),"holder" text NOT NULL DEFAULT '',"until" timestamptz NOT NULL,PRIMARY KEY ("name"));

@@ -1,0 +1,14 @@
+CREATE TABLE `sources` (`id` text,`name` text NOT NULL DEFAULT "",`url` text NOT NULL DEFAULT "",`attribution` text NOT NULL DEFAULT "",`priority` integer NOT NULL DEFAULT 100,`site` text NOT NULL DEFAULT "",`etag` text NOT NULL DEFAULT "",`last_modified` text NOT NULL DEFAULT "",`body_hash` text NOT NULL DEFAULT "",`last_attempt` datetime,`last_success` datetime,`last_status` integer NOT NULL DEFAULT 0,`last_error` text NOT NULL DEFAULT "",`failures` integer NOT NULL DEFAULT 0,`items_seen` integer NOT NULL DEFAULT 0,`not_before` datetime,`disabled` numeric NOT NULL DEFAULT false,`identity` text NOT NULL DEFAULT "",`fetched_url` text NOT NULL DEFAULT "",`final_url` text NOT NULL DEFAULT "",`discovered_url` text NOT NULL DEFAULT "",`discovered_from` text NOT NULL DEFAULT "",PRIMARY KEY (`id`));
+CREATE TABLE `stories` (`id` integer PRIMARY KEY AUTOINCREMENT,`source_id` text NOT NULL,`key` text NOT NULL,`public_id` text NOT NULL,`guid` text NOT NULL DEFAULT "",`link` text NOT NULL DEFAULT "",`title` text NOT NULL DEFAULT "",`summary` text NOT NULL DEFAULT "",`content` text NOT NULL DEFAULT "",`authors` text,`categories` text,`enclosures` text,`image` text NOT NULL DEFAULT "",`language` text NOT NULL DEFAULT "",`published` datetime NOT NULL,`updated` datetime NOT NULL,`first_seen` datetime NOT NULL,`content_hash` text NOT NULL,`canonical_url` text NOT NULL DEFAULT "",`signature` blob,`feed_id` text NOT NULL DEFAULT "",`duplicate_of` integer NOT NULL DEFAULT 0);
+CREATE TABLE sqlite_sequence(name,seq);
+CREATE INDEX `idx_stories_duplicate_of` ON `stories`(`duplicate_of`);
+CREATE INDEX `idx_stories_feed_id` ON `stories`(`feed_id`);
+CREATE INDEX `idx_stories_canonical_url` ON `stories`(`canonical_url`);
+CREATE INDEX `idx_stories_published` ON `stories`(`published`);
+CREATE UNIQUE INDEX `idx_story_identity` ON `stories`(`source_id`,`key`);
+CREATE TABLE `story_sections` (`story_id` integer,`section_id` text,`published` datetime NOT NULL,PRIMARY KEY (`story_id`,`section_id`));
+CREATE INDEX `idx_section_published` ON `story_sections`(`section_id`,`published` desc);
+CREATE TABLE `tombstones` (`source_id` text,`key` text,`pruned_at` datetime NOT NULL,PRIMARY KEY (`source_id`,`key`));
+CREATE INDEX `idx_tombstones_pruned_at` ON `tombstones`(`pruned_at`);
+CREATE TABLE `section_versions` (`section_id` text,`version` integer NOT NULL DEFAULT 0,PRIMARY KEY (`section_id`));
+CREATE TABLE `leases` (`name` text,`holder` text NOT NULL DEFAULT "",`until` datetime NOT NULL,PRIMARY KEY (`name`));
