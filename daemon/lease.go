@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// schedulerLease is the lease (store.Lease) of the daemon that pulls the
+// schedulerLease is the lease (store.AcquireLease) of the daemon that pulls the
 // partners on schedule and prunes. Daemons sharing a database all serve
 // feeds, but only the holder pulls, so a partner is not polled once per
 // daemon; when the holder stops renewing, another takes over.
