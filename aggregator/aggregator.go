@@ -33,6 +33,10 @@ import (
 // Version is wirefeed's version, sent in the User-Agent.
 const Version = "0.1.0"
 
+// ErrStore marks a pull that failed because the store refused its writes
+// (a full disk, a lost database), not because of the partner.
+var ErrStore = errors.New("the database refused the write")
+
 // MaxItemsPerFetch bounds how many items of one document are stored when
 // the config gives no fetch.max_items.
 const MaxItemsPerFetch = 1000
@@ -400,8 +404,11 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, s
 	rep.NotBefore, rep.Disabled = record.NotBefore, record.Gone
 	// Bookkeeping must land even when ctx was cancelled mid-pull.
 	err = a.store.RecordFetch(context.WithoutCancel(ctx), src.ID, record)
-	if err != nil && rep.Err == nil {
-		rep.Err = fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)
+	switch {
+	case err != nil && rep.Err == nil:
+		rep.Err = fmt.Errorf("aggregator: fetch %s: %w: %w", src.ID, ErrStore, err)
+	case err != nil:
+		rep.Err = fmt.Errorf("%w; recording it failed too: %w: %w", rep.Err, ErrStore, err)
 	}
 	if err != nil {
 		a.pulls.forgetState(src.ID)
@@ -507,7 +514,7 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	// cancelled (shutdown): a fetch is stored whole or not at all.
 	res, err := a.store.SaveStories(context.WithoutCancel(ctx), src.ID, stories, now)
 	if err != nil {
-		return fail("store", err)
+		return fail("store", fmt.Errorf("%w: %w", ErrStore, err))
 	}
 	rep.New, rep.Updated, rep.Unchanged, rep.Duplicates = res.New, res.Updated, res.Unchanged, res.Duplicates
 	rec.ItemsSeen = rep.Items

@@ -166,7 +166,7 @@ func TestValidatorsAreKeptOnlyOnceStored(t *testing.T) {
 	src := config.Source{ID: "misc", URL: p.URL, Fallback: "other"}
 
 	rep := agg.Fetch(context.Background(), src)
-	if rep.Err == nil || !strings.Contains(rep.Err.Error(), "store misc: disk full") {
+	if rep.Err == nil || !errors.Is(rep.Err, ErrStore) || !strings.Contains(rep.Err.Error(), "store misc:") || !strings.Contains(rep.Err.Error(), "disk full") {
 		t.Fatalf("failed write: %+v", rep)
 	}
 	if st := h.state(t, "misc"); st.ETag != "" || st.BodyHash != "" || st.Failures != 1 {

@@ -24,10 +24,12 @@ import (
 type Scheduler struct {
 	cron *cron.Cron
 	log  *slog.Logger
-	// active, when not nil, is asked before each scheduled run: while it
-	// reports false (another daemon holds the scheduler lease) runs are
-	// skipped, without losing the schedule's phase.
-	active func() bool
+	// gate, when not nil, is asked before each scheduled run: while it
+	// refuses (another daemon holds the scheduler lease, or this one's
+	// lapsed) runs are skipped without losing the schedule's phase; when it
+	// allows, the run's context is the one it returns (carrying the lease's
+	// fence, so the run's writes are refused if the lease moves on).
+	gate Gate
 	// stopping is closed when Stop begins: jobs still waiting out their
 	// jitter give up. ctx is cancelled when Stop runs out of patience with
 	// fetches in flight.
@@ -50,16 +52,20 @@ type scheduled struct {
 	key   string
 }
 
+// Gate decides whether a scheduled run may go ahead now, and under which
+// context.
+type Gate func(ctx context.Context) (context.Context, bool)
+
 // NewScheduler returns a Scheduler with no jobs; Apply gives it its sources.
-// active may be nil (always pull).
-func NewScheduler(log *slog.Logger, active func() bool) *Scheduler {
+// gate may be nil (always pull).
+func NewScheduler(log *slog.Logger, gate Gate) *Scheduler {
 	logger := cronLogger{log}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Scheduler{
 		// Jobs' schedules carry their own zone (config.ParseSchedule).
 		cron:     cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger)),
 		log:      log,
-		active:   active,
+		gate:     gate,
 		stopping: make(chan struct{}),
 		ctx:      ctx,
 		cancel:   cancel,
@@ -133,11 +139,12 @@ func (s *Scheduler) current() (*config.Config, *Aggregator) {
 
 // runPrune is the retention job.
 func (s *Scheduler) runPrune() {
-	if s.active != nil && !s.active() {
+	ctx, ok := s.admit()
+	if !ok {
 		return
 	}
 	_, agg := s.current()
-	res, err := agg.Prune(s.ctx)
+	res, err := agg.Prune(ctx)
 	if err != nil {
 		s.log.Error("prune failed", "err", err)
 		return
@@ -158,7 +165,7 @@ func (s *Scheduler) wrap(job cron.Job) cron.Job {
 // config of the moment describes it.
 func (s *Scheduler) job(id string, delay time.Duration) cron.Job {
 	return cron.FuncJob(func() {
-		if s.active != nil && !s.active() {
+		if _, ok := s.admit(); !ok {
 			return
 		}
 		if delay > 0 {
@@ -170,13 +177,26 @@ func (s *Scheduler) job(id string, delay time.Duration) cron.Job {
 				return
 			}
 		}
+		// Asked again after the jitter: the lease may have moved meanwhile.
+		ctx, ok := s.admit()
+		if !ok {
+			return
+		}
 		cfg, agg := s.current()
 		src, ok := cfg.SourceByID(id)
 		if !ok {
 			return // removed while this run waited out its jitter
 		}
-		agg.FetchDue(s.ctx, src).Log(s.log)
+		agg.FetchDue(ctx, src).Log(s.log)
 	})
+}
+
+// admit asks the gate whether a run may go ahead.
+func (s *Scheduler) admit() (context.Context, bool) {
+	if s.gate == nil {
+		return s.ctx, true
+	}
+	return s.gate(s.ctx)
 }
 
 // sourceJitter spreads sources over [0, max) by a hash of their id, so each

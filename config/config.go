@@ -67,6 +67,10 @@ type Server struct {
 	// and the hub is told whenever a section changes, so subscribers get
 	// stories pushed instead of polling.
 	WebSubHub string `yaml:"websub_hub"`
+	// MaxConnections caps the connections served at once (default 1024);
+	// more wait in the kernel's queue until one closes, so a flood of
+	// connections costs bounded memory.
+	MaxConnections int `yaml:"max_connections"`
 }
 
 // Admin configures the admin API, through which sources and sections are

@@ -27,6 +27,7 @@ const (
 func (c *Config) applyDefaults(isSet func(key string) bool) {
 	setDefault(&c.Server.Listen, defaultListen)
 	setDefault(&c.Server.BaseURL, defaultBaseURL)
+	setDefault(&c.Server.MaxConnections, DefaultMaxConnections)
 	setDefault(&c.Storage.Path, defaultDBPath)
 	setDefault(&c.Schedule, defaultSchedule)
 	setDefault(&c.Timezone, defaultTimezone)
@@ -61,6 +62,10 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 		}
 	}
 }
+
+// DefaultMaxConnections is server.max_connections when the config gives
+// none.
+const DefaultMaxConnections = 1024
 
 // setDefault sets *v to def if *v is the zero value.
 func setDefault[T comparable](v *T, def T) {

@@ -99,7 +99,7 @@ func TestLoadShippedConfig(t *testing.T) {
 		t.Errorf("nation.Sections = %q", nation.Sections)
 	}
 	want := Config{
-		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
+		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080", MaxConnections: 1024},
 		Storage: Storage{Path: "wirefeed.db"},
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
 			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
@@ -138,7 +138,7 @@ func TestDefaults(t *testing.T) {
 	c := mustParse(t, minimal)
 	want := &Config{
 		Path:    "t.yaml",
-		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080"},
+		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080", MaxConnections: 1024},
 		Storage: Storage{Path: "wirefeed.db"},
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
 			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},

@@ -44,6 +44,9 @@ const MinAdminToken = 16
 func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	v := &validator{file: file, lines: lines}
 
+	if c.Server.MaxConnections < 1 {
+		v.errorf("server.max_connections", "must be at least 1, got %d", c.Server.MaxConnections)
+	}
 	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
 		v.errorf("server.listen", "invalid address %q: want host:port or :port", c.Server.Listen)
 	}

@@ -62,9 +62,11 @@ type Daemon struct {
 	swapMu  sync.Mutex // makes a generation's swap and scheduling one step; held for memory only
 	reloads atomic.Int64
 
-	serving    atomic.Bool // Run is serving requests
-	leading    atomic.Bool // this daemon holds the scheduler lease and pulls on schedule
-	leaseUntil time.Time   // when the lease lapses unless renewed; only the lease loop uses it
+	serving  atomic.Bool            // Run is serving requests
+	leading  atomic.Bool            // this daemon holds the scheduler lease and pulls on schedule
+	lease    atomic.Pointer[lease]  // the scheduler lease as last taken or renewed
+	leaseErr atomic.Pointer[error]  // why the last renewal failed; nil after one succeeded
+	writeErr atomic.Pointer[failed] // the last failed database write of a pull; nil after one succeeded
 
 	// pullCtx is what pulls the daemon starts by itself (on taking the
 	// lease, on a reload adding a source) run under; Run's end cancels it
@@ -136,7 +138,7 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	}
 	d.pulls = aggregator.NewPulls(lock)
 	d.metrics = newMetrics(databaseSize(cfg, d.store), d.leading.Load)
-	d.sched = aggregator.NewScheduler(d.log, d.leading.Load)
+	d.sched = aggregator.NewScheduler(d.log, d.gate)
 	d.admin = admin.New(admin.Options{
 		ConfigPath: cfg.Path, Backend: adminBackend{d}, CheckURL: d.checkFeedURL, Log: d.log,
 	})
@@ -171,7 +173,7 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config, sum [sha256.Size
 	pub.ObserveCache(d.metrics.observeCache)
 	agg := aggregator.New(cfg, d.store, aggregator.Options{
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
-		OnFetch:  d.metrics.observe,
+		OnFetch:  d.observe,
 		Guard:    fetchGuard(cfg),
 		Pulls:    d.pulls,
 	})
@@ -241,11 +243,15 @@ func (d *Daemon) stopBackground() {
 // only: those resting or gone are left alone), logging each as it ends.
 func (d *Daemon) pullInBackground(g *generation, due bool, ids ...string) {
 	d.background.Go(func() {
-		p := aggregator.Progress{Finished: func(rep aggregator.Report) { rep.Log(d.log) }}
-		if due {
-			g.agg.FetchAllDueProgress(d.pullCtx, p)
+		ctx, ok := d.gate(d.pullCtx)
+		if !ok {
 			return
 		}
-		g.agg.FetchAllProgress(d.pullCtx, p, ids...)
+		p := aggregator.Progress{Finished: func(rep aggregator.Report) { rep.Log(d.log) }}
+		if due {
+			g.agg.FetchAllDueProgress(ctx, p)
+			return
+		}
+		g.agg.FetchAllProgress(ctx, p, ids...)
 	})
 }

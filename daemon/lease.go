@@ -7,20 +7,30 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"wirefeed/store"
 )
 
-// schedulerLease is the lease (store.AcquireLease) of the daemon that pulls the
-// partners on schedule and prunes. Daemons sharing a database all serve
+// schedulerLease is the lease (store.AcquireLease) of the daemon that pulls
+// the partners on schedule and prunes. Daemons sharing a database all serve
 // feeds, but only the holder pulls, so a partner is not polled once per
 // daemon; when the holder stops renewing, another takes over.
 const schedulerLease = "scheduler"
 
 // Lease timing: the holder renews every LeaseRenew; a daemon that stopped
-// renewing loses the lease LeaseTTL after its last renewal.
+// renewing (killed, paused, cut off from the database) loses the lease
+// LeaseTTL after its last renewal, and a standby daemon, trying every
+// LeaseRenew, has taken it over by LeaseTTL+LeaseRenew.
 const (
-	LeaseTTL   = 30 * time.Second
-	LeaseRenew = 10 * time.Second
+	LeaseTTL   = 6 * time.Second
+	LeaseRenew = 2 * time.Second
 )
+
+// lease is the scheduler lease as this daemon last took or renewed it.
+type lease struct {
+	epoch int64     // changes whenever the lease changes hands
+	until time.Time // when it lapses unless renewed
+}
 
 // newHolderID names this daemon in leases: host, process and a random
 // part, so that two runs never pass for one.
@@ -34,35 +44,56 @@ func newHolderID() string {
 // lead takes or renews the scheduler lease and starts or stops pulling on
 // schedule to match. Only Run's lease loop calls it, one call at a time.
 func (d *Daemon) lead(ctx context.Context) error {
-	held, err := d.store.AcquireLease(ctx, schedulerLease, d.holder, d.now(), LeaseTTL)
+	now := d.now()
+	held, epoch, err := d.store.AcquireLease(ctx, schedulerLease, d.holder, now, LeaseTTL)
+	if err != nil {
+		d.leaseErr.Store(&err)
+		if d.leading.Load() && !d.leaseValid(d.now()) {
+			// The lease lapsed for the others too: another daemon may pull now.
+			d.leading.Store(false)
+			return fmt.Errorf("lost the scheduler lease: %w", err)
+		}
+		return err
+	}
+	d.leaseErr.Store(nil)
 	leading := d.leading.Load()
 	switch {
-	case err != nil && leading:
-		// The database is unreachable: keep pulling until the lease lapses
-		// for the others too, then stand by.
-		if d.now().Before(d.leaseUntil) {
-			return err
-		}
-		d.leading.Store(false)
-		return fmt.Errorf("lost the scheduler lease: %w", err)
-	case err != nil:
-		return err
-	case held && !leading:
-		d.leaseUntil = d.now().Add(LeaseTTL)
-		if !d.serving.Load() {
-			return nil // shutting down
+	case held:
+		d.lease.Store(&lease{epoch: epoch, until: now.Add(LeaseTTL)})
+		if leading || !d.serving.Load() {
+			return nil
 		}
 		d.leading.Store(true)
-		d.log.Info("pulling partners on schedule (holding the scheduler lease)", "holder", d.holder)
-		// Every source that is due is pulled at once, not at its first tick.
+		d.log.Info("pulling partners on schedule (holding the scheduler lease)", "holder", d.holder, "epoch", epoch)
+		// Every source that is due is pulled at once, catching up what was
+		// missed while nobody held the lease, then on schedule.
 		d.pullInBackground(d.current(), true)
-	case held:
-		d.leaseUntil = d.now().Add(LeaseTTL)
-	case !held && leading:
+	case leading:
 		d.log.Warn("another daemon holds the scheduler lease now; standing by")
 		d.leading.Store(false)
 	}
 	return nil
+}
+
+// leaseValid reports whether the lease this daemon took is unexpired at
+// now by its own clock. A daemon paused past its lease's end (SIGSTOP, a
+// stalled machine) finds it lapsed the moment it runs again, before it
+// could learn from the database that another daemon took over.
+func (d *Daemon) leaseValid(now time.Time) bool {
+	l := d.lease.Load()
+	return l != nil && now.Before(l.until)
+}
+
+// gate admits a scheduled pull while this daemon holds a valid lease, under
+// a context whose writes the store refuses once the lease has moved on
+// (store.WithFence): a pull already running when the lease is lost stores
+// nothing.
+func (d *Daemon) gate(ctx context.Context) (context.Context, bool) {
+	l := d.lease.Load()
+	if !d.leading.Load() || l == nil || !d.now().Before(l.until) {
+		return ctx, false
+	}
+	return store.WithFence(ctx, store.Fence{Name: schedulerLease, Holder: d.holder, Epoch: l.epoch, Now: d.now}), true
 }
 
 // watchLease runs lead every LeaseRenew until ctx is done.
@@ -87,6 +118,7 @@ func (d *Daemon) releaseLease(ctx context.Context) {
 	if !d.leading.Swap(false) {
 		return
 	}
+	d.lease.Store(nil)
 	if err := d.store.ReleaseLease(ctx, schedulerLease, d.holder); err != nil {
 		d.log.Warn("scheduler lease", "err", err)
 	}

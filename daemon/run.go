@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+
 	"sync"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // RunOptions tune Run; the zero value is ready to use.
@@ -103,6 +106,10 @@ func (d *Daemon) listen(listen, adminListen string) (servers []*http.Server, add
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("listen on %s: %w", listen, err)
 	}
+	cfg := d.current().cfg
+	// Connections past the cap wait to be accepted: bounded goroutines and
+	// memory whatever a client floods us with.
+	ln = netutil.LimitListener(ln, cfg.Server.MaxConnections)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -113,7 +120,6 @@ func (d *Daemon) listen(listen, adminListen string) (servers []*http.Server, add
 	}
 	go func() { serveErr <- srv.Serve(ln) }()
 	servers = []*http.Server{srv}
-	cfg := d.current().cfg
 	switch {
 	case cfg.Admin.Enabled() && adminListen != "":
 		adminLn, err := net.Listen("tcp", adminListen)
@@ -121,6 +127,7 @@ func (d *Daemon) listen(listen, adminListen string) (servers []*http.Server, add
 			srv.Close()
 			return nil, "", nil, fmt.Errorf("admin API: listen on %s: %w", adminListen, err)
 		}
+		adminLn = netutil.LimitListener(adminLn, adminMaxConnections)
 		adminSrv := &http.Server{
 			Handler:           handler.AdminOnly(),
 			ReadHeaderTimeout: 10 * time.Second,
@@ -138,6 +145,10 @@ func (d *Daemon) listen(listen, adminListen string) (servers []*http.Server, add
 	}
 	return servers, ln.Addr().String(), serveErr, nil
 }
+
+// adminMaxConnections caps the connections of a separate admin address:
+// a few editors and scripts.
+const adminMaxConnections = 64
 
 // shutdown stops the servers (finishing requests in flight), the scheduler
 // and the daemon's pulls, and gives up the scheduler lease.
@@ -159,6 +170,3 @@ func (d *Daemon) shutdown(servers []*http.Server) error {
 // Admin is the admin API's handler (whether or not the config turns it
 // on: web checks).
 func (d *Daemon) Admin() http.Handler { return d.admin }
-
-// Serving reports whether Run serves requests.
-func (d *Daemon) Serving() bool { return d.serving.Load() }

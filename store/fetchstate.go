@@ -96,12 +96,30 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 			fields[col] = storable(text) // a hostile server's ETag or error text
 		}
 	}
-	res := s.db.WithContext(ctx).Model(&sourceRow{}).Where("id = ?", sourceID).Updates(fields)
-	if res.Error != nil {
-		return fmt.Errorf("store: record fetch of %s: %w", sourceID, res.Error)
+	update := func(tx *gorm.DB) error {
+		res := tx.Model(&sourceRow{}).Where("id = ?", sourceID).Updates(fields)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return nil
 	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("store: record fetch of %s: %w", sourceID, ErrNotFound)
+	db := s.db.WithContext(ctx)
+	var err error
+	if fenced(ctx) {
+		err = db.Transaction(func(tx *gorm.DB) error {
+			if err := checkFence(ctx, tx); err != nil {
+				return err
+			}
+			return update(tx)
+		})
+	} else {
+		err = update(db) // one statement: its own transaction
+	}
+	if err != nil {
+		return fmt.Errorf("store: record fetch of %s: %w", sourceID, err)
 	}
 	return nil
 }

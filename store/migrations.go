@@ -38,6 +38,9 @@ import (
 var migrations = []migration{
 	{version: 1, name: "the schema of the releases before numbered migrations", up: execSQL(v1SQLite, v1Postgres)},
 	{version: 2, name: "prune the alternates earlier releases' Prune left behind", up: pruneOrphans},
+	{version: 3, name: "leases carry a fencing epoch", up: execSQL(
+		[]string{"ALTER TABLE `leases` ADD COLUMN `epoch` integer NOT NULL DEFAULT 0"},
+		[]string{`ALTER TABLE "leases" ADD COLUMN "epoch" bigint NOT NULL DEFAULT 0`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

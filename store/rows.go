@@ -108,6 +108,7 @@ type leaseRow struct {
 	Name   string `gorm:"primaryKey"`
 	Holder string
 	Until  time.Time
+	Epoch  int64
 }
 
 func (leaseRow) TableName() string { return "leases" }

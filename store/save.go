@@ -102,6 +102,9 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		if err := lockWriters(tx); err != nil {
 			return err
 		}
+		if err := checkFence(ctx, tx); err != nil {
+			return err
+		}
 		changed := map[string]bool{}
 		inserted, duplicates, err := s.insertStories(tx, sourceID, plan.inserts, now, changed)
 		if err != nil {

@@ -24,7 +24,7 @@ func (l LeaseSourceLock) TryLockSource(ctx context.Context, id string) (unlock f
 		now = l.Now
 	}
 	name := "pull/" + id
-	held, err := l.Store.AcquireLease(ctx, name, l.Holder, now(), l.TTL)
+	held, _, err := l.Store.AcquireLease(ctx, name, l.Holder, now(), l.TTL)
 	if err != nil || !held {
 		return nil, false, err
 	}

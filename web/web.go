@@ -26,8 +26,9 @@ type Daemon interface {
 	Publisher() *publisher.Publisher
 	// Admin is the admin API's handler.
 	Admin() http.Handler
-	// Serving reports whether the daemon has started serving.
-	Serving() bool
+	// Ready says whether the daemon does its work (serves, writes, and
+	// partners are pulled on schedule by it or another daemon), and why.
+	Ready(ctx context.Context) (ok bool, why string)
 	// Leading reports whether this daemon pulls partners on schedule.
 	Leading() bool
 	// NextRun is when the scheduler next pulls a source, or zero.
@@ -52,6 +53,7 @@ type Handler struct {
 	store  *store.Store
 	log    *slog.Logger
 	opts   Options
+	aborts abortLog
 }
 
 // New returns the HTTP surface of d.
@@ -106,11 +108,21 @@ func (h *Handler) AdminOnly() http.Handler {
 	})
 }
 
+// StatusClientClosed is the status a response is counted under when the
+// client went away before it was complete (nginx's 499): the server did
+// nothing wrong.
+const StatusClientClosed = 499
+
 // count serves the request with next and reports the response's status.
 func (h *Handler) count(kind string, w http.ResponseWriter, r *http.Request, next http.Handler) {
 	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 	next.ServeHTTP(rec, r)
-	h.opts.Observe(kind, rec.code)
+	code := rec.code
+	if r.Context().Err() != nil {
+		code = StatusClientClosed
+		h.aborts.note(h.log, r)
+	}
+	h.opts.Observe(kind, code)
 }
 
 // serveHealth answers /healthz: the process is up and serving.
@@ -119,27 +131,19 @@ func serveHealth(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
-// serveReady answers /readyz: whether the database answers and the
-// daemon serves, and who pulls partners on schedule.
+// serveReady answers /readyz: 200 while the daemon does its work, else
+// 503, with the reason either way.
 func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := h.store.Ping(ctx); err != nil {
+	ok, why := h.daemon.Ready(ctx)
+	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "database unreachable")
-		h.log.Warn("readyz: database unreachable", "err", err)
-		return
+		h.log.Warn("readyz: not ready", "why", why)
 	}
-	switch {
-	case !h.daemon.Serving():
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "not serving yet")
-	case h.daemon.Leading():
-		fmt.Fprintln(w, "ready: serving, and pulling partners on schedule")
-	default:
-		fmt.Fprintln(w, "ready: serving; another daemon on this database pulls partners on schedule")
-	}
+	fmt.Fprintln(w, why)
 }
 
 // statusRecorder remembers the status code a handler wrote.
