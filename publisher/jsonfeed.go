@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/gorilla/feeds"
+
+	"wirefeed/internal/htmltext"
 )
 
 // jsonFeedVersion identifies JSON Feed 1.1.
@@ -78,7 +80,7 @@ func newJSONItem(e *entry) *jsonItem {
 			Url:          e.Link,
 			Title:        e.Title,
 			ContentHTML:  e.body(),
-			Summary:      noMarkup(htmlText(e.Summary)),
+			Summary:      publishedText(htmltext.Text(e.Summary)),
 			Image:        e.Image,
 			ModifiedDate: utcPtr(e.Updated),
 			Tags:         e.Categories,
