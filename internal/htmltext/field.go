@@ -11,13 +11,13 @@ import "strings"
 // <b>weakens</b>"). s is read as HTML (see Text) when it holds an end tag
 // such as "</b>", a <br>, or a character reference such as "&amp;",
 // "&#8212;" or "&#x1F600;"; otherwise it is plain text, of which only the
-// white space is collapsed (see Collapse). Both readings agree on text
-// without '<' and '&', and on "a < b".
+// white space is collapsed and NUL dropped, as Text does. Both readings
+// agree on text without '<' and '&', and on "a < b".
 func TextOrHTML(s string) string {
 	if looksLikeHTML(s) {
 		return Text(s)
 	}
-	return Collapse(s)
+	return plain(s, false)
 }
 
 // looksLikeHTML reports whether s holds an end tag, a <br> or a character

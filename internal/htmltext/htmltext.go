@@ -13,7 +13,9 @@
 // become one space and none is left at either end; every other character
 // stays as written, including NO-BREAK SPACE, IDEOGRAPHIC SPACE (U+3000)
 // and the other non-ASCII spaces, which carry meaning in Thai and Japanese
-// copy. NUL characters are dropped, as browsers drop them.
+// copy. NUL characters are dropped, as browsers drop them (but in <xmp>
+// and <plaintext>, whose text browsers show as written, they become
+// U+FFFD, as there).
 //
 // HTML is read as browsers read it (golang.org/x/net/html's tokenizer), so
 // text that only looks a little like markup stays text: "a < b" and "<3"
@@ -50,12 +52,7 @@ type Converter struct {
 // Text returns the text of the HTML fragment s.
 func (c Converter) Text(s string) string {
 	if !strings.ContainsAny(s, "<&") {
-		if clean(s) {
-			return s // nothing to change: the common case for titles
-		}
-		w := newWriter(c.Lines, len(s))
-		writeText(w, s)
-		return w.String()
+		return plain(s, c.Lines)
 	}
 	w := newWriter(c.Lines, len(s))
 	var skip skipStack
@@ -168,6 +165,17 @@ func (s *skipStack) close(name []byte) {
 			return
 		}
 	}
+}
+
+// plain returns s, text without markup, with its white space collapsed
+// and NUL dropped: what Text returns for HTML without tags or references.
+func plain(s string, lines bool) string {
+	if clean(s) {
+		return s // nothing to change: the common case for titles
+	}
+	w := newWriter(lines, len(s))
+	writeText(w, s)
+	return w.String()
 }
 
 // isSpace reports whether c is ASCII white space as HTML defines it.
