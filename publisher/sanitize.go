@@ -129,7 +129,7 @@ func defuse(s string) string {
 // harmlessTag reports whether the current token, of type tt, is a start,
 // end or self-closing tag without attributes of an element that only
 // formats text, or of one HTML does not know (such as a custom element),
-// which browsers show as inline text.
+// which browsers treat as an inline element that does nothing.
 func harmlessTag(z *xhtml.Tokenizer, tt xhtml.TokenType) bool {
 	if tt != xhtml.StartTagToken && tt != xhtml.EndTagToken && tt != xhtml.SelfClosingTagToken {
 		return false
