@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
+	stdhtml "html"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 
 	"wirefeed/dedupe"
+	"wirefeed/internal/htmltext"
 	"wirefeed/store"
 )
 
@@ -246,9 +248,12 @@ func containsFold(list []string, s string) bool {
 }
 
 // untitled gives a story without a title one a reader can recognise: the
-// start of its summary text, else its link.
+// start of its summary's and content's text (see htmltext.Text), else its
+// link. A title is stored as partners' feeds give titles, plain text or
+// HTML (see htmltext.TextOrHTML); text holding '<' or '&' is stored
+// escaped, so that it reads back as exactly this text.
 func untitled(st store.Story) string {
-	text := strings.Join(strings.Fields(stripTags(st.Summary+" "+st.Content)), " ")
+	text := htmltext.Collapse(htmltext.Text(st.Summary) + " " + htmltext.Text(st.Content))
 	if text == "" {
 		if st.Link != "" {
 			return st.Link
@@ -257,27 +262,12 @@ func untitled(st store.Story) string {
 	}
 	const maxRunes = 80
 	if r := []rune(text); len(r) > maxRunes {
-		return strings.TrimSpace(string(r[:maxRunes])) + "…"
+		text = strings.TrimSpace(string(r[:maxRunes])) + "…"
+	}
+	if strings.ContainsAny(text, "<&") {
+		text = stdhtml.EscapeString(text)
 	}
 	return text
-}
-
-// stripTags drops anything between < and >; good enough for a title hint.
-func stripTags(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
-		switch {
-		case r == '<':
-			depth++
-		case r == '>' && depth > 0:
-			depth--
-			b.WriteByte(' ')
-		case depth == 0:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // imgTag finds an <img> tag without tokenizing the HTML around it.

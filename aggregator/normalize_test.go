@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"wirefeed/internal/htmltext"
 )
 
 func testNormalizer(feed *gofeed.Feed) *normalizer {
@@ -72,9 +74,53 @@ func TestIdentityIsStableAndHashIgnoresDates(t *testing.T) {
 }
 
 func TestUntitledStoryGetsATitle(t *testing.T) {
-	st := testNormalizer(&gofeed.Feed{}).story(&gofeed.Item{GUID: "1", Description: "<p>Flood waters <b>recede</b> in Ayutthaya</p>"})
-	if st.Title != "Flood waters recede in Ayutthaya" {
-		t.Errorf("title = %q", st.Title)
+	for _, c := range []struct{ summary, content, title, text string }{
+		{"<p>Flood waters <b>recede</b> in Ayutthaya</p>", "", "Flood waters recede in Ayutthaya", ""},
+		{"<p>Flood</p><p>waters</p>", "<p>recede</p>", "Flood waters recede", ""},
+		{"<p>値下がり\u3000全国平均</p>", "", "値下がり\u3000全国平均", ""},
+		// Text holding '<' or '&' is stored escaped, as an HTML title.
+		{"<p>Q&amp;A: the &lt;blink&gt; and &lt;/blink&gt; tags</p>", "",
+			"Q&amp;A: the &lt;blink&gt; and &lt;/blink&gt; tags", "Q&A: the <blink> and </blink> tags"},
+		{"", strings.Repeat("word ", 20) + "&amp; more", "word word word word word word word word word word word word word word word word…", ""},
+	} {
+		st := testNormalizer(&gofeed.Feed{}).story(&gofeed.Item{GUID: "1", Description: c.summary, Content: c.content})
+		if st.Title != c.title {
+			t.Errorf("summary %q, content %q: title = %q, want %q", c.summary, c.content, st.Title, c.title)
+		}
+		if c.text == "" {
+			c.text = c.title
+		}
+		if got := htmltext.TextOrHTML(st.Title); got != c.text {
+			t.Errorf("title %q reads as %q, want %q", st.Title, got, c.text)
+		}
+	}
+}
+
+// TestTitlesReadAsPartnersWroteThem parses titles in the forms partners'
+// feeds give them and checks that the stored title reads (as the publisher
+// and the router read it, htmltext.TextOrHTML) as the partner meant it:
+// gofeed hands over an Atom title of type "text" and an RSS title as
+// plain text, and an Atom title of type "html" as HTML.
+func TestTitlesReadAsPartnersWroteThem(t *testing.T) {
+	const want = "History of the <blink> tag"
+	for name, doc := range map[string]string{
+		"atom text": `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id><updated>2026-01-01T00:00:00Z</updated>
+<entry><id>1</id><updated>2026-01-01T00:00:00Z</updated><title>History of the &lt;blink&gt; tag</title></entry></feed>`,
+		"atom html": `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id><updated>2026-01-01T00:00:00Z</updated>
+<entry><id>1</id><updated>2026-01-01T00:00:00Z</updated><title type="html">History of the &amp;lt;blink&amp;gt; tag</title></entry></feed>`,
+		"rss": `<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
+<item><guid>1</guid><title>History of the &lt;blink&gt; tag</title></item></channel></rss>`,
+		"rss escaped twice": `<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
+<item><guid>1</guid><title>History of the &amp;lt;blink&amp;gt; tag</title></item></channel></rss>`,
+	} {
+		feed, err := parseFeed([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		st := testNormalizer(feed).story(feed.Items[0])
+		if got := htmltext.TextOrHTML(st.Title); got != want {
+			t.Errorf("%s: stored title %q reads as %q, want %q", name, st.Title, got, want)
+		}
 	}
 }
 

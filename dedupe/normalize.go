@@ -7,9 +7,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
+
+	"wirefeed/internal/htmltext"
 )
 
 // LeadRunes is how much of a story's summary or content text, after HTML,
@@ -28,10 +29,11 @@ func Normalize(text string) string {
 	return fold(clean(text))
 }
 
-// clean strips HTML, applies NFKC and removes bylines, datelines and
-// footers; the result keeps its case, since datelines are recognised by it.
+// clean reads HTML as text (leadHTML), applies NFKC and removes bylines,
+// datelines and footers; the result keeps its case, since datelines are
+// recognised by it.
 func clean(text string) string {
-	text = norm.NFKC.String(stripHTML(text))
+	text = norm.NFKC.String(leadHTML.Text(text))
 	text = stripAffixes(text)
 	return text
 }
@@ -43,10 +45,11 @@ var (
 	titleSuffix = regexp.MustCompile(`\s+\|\s+[^|\n]{1,40}$`)
 )
 
-// cleanTitle is clean for a headline: HTML stripped, NFKC, desk markers
-// and a trailing "| Site" removed.
+// cleanTitle is clean for a headline: read as the publisher reads titles,
+// plain text or HTML (htmltext.TextOrHTML), NFKC, desk markers and a
+// trailing "| Site" removed.
 func cleanTitle(text string) string {
-	text = strings.TrimSpace(norm.NFKC.String(stripHTML(text)))
+	text = strings.TrimSpace(norm.NFKC.String(htmltext.TextOrHTML(text)))
 	if loc := titlePrefix.FindStringIndex(text); loc != nil && loc[1] < len(text) {
 		text = text[loc[1]:]
 	}
@@ -61,7 +64,7 @@ func cleanLead(text string) string {
 	// Long content is cut before the costlier steps; what lies past twice
 	// LeadRunes cannot reach the signature even after a byline and a
 	// dateline are removed.
-	text = stripHTML(text)
+	text = leadHTML.Text(text)
 	if i := runeOffset(text, 2*LeadRunes); i < len(text) {
 		text = text[:i]
 	}
@@ -99,66 +102,15 @@ func runeOffset(s string, n int) int {
 	return len(s)
 }
 
-// skipElements are HTML elements whose text is not story text.
-var skipElements = map[string]bool{
-	"script": true, "style": true, "noscript": true, "iframe": true,
-	"figure": true, "figcaption": true, "template": true, "svg": true,
-	"object": true, "head": true, "title": true,
-}
-
-// blockElements end a line: a byline or a dateline is recognised at the
-// start of one.
-var blockElements = map[string]bool{
-	"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true,
-	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"blockquote": true, "tr": true, "td": true, "th": true, "table": true,
-	"hr": true, "section": true, "article": true, "header": true,
-	"footer": true, "pre": true, "dd": true, "dt": true,
-}
-
-// stripHTML returns the text of an HTML fragment with entities decoded;
-// block elements become line breaks, inline ones vanish.
-func stripHTML(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return s
-	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	skip := 0
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			switch t := string(name); {
-			case skipElements[t]:
-				skip++
-			case blockElements[t]:
-				b.WriteByte('\n')
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch t := string(name); {
-			case skipElements[t]:
-				if skip > 0 {
-					skip--
-				}
-			case blockElements[t]:
-				b.WriteByte('\n')
-			}
-		case html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			if blockElements[string(name)] {
-				b.WriteByte('\n')
-			}
-		}
-	}
+// leadHTML reads a summary or content as text (htmltext, as every part of
+// wirefeed reads HTML) for the similarity measure's own needs: its lines
+// kept, since a byline or a dateline is recognised at the start of one,
+// and figures, captions, SVG, plug-in fallbacks and a document head
+// dropped, since they are not story text and partners' copies of a story
+// differ in them.
+var leadHTML = htmltext.Converter{
+	Lines: true,
+	Skip:  []string{"figure", "figcaption", "svg", "object", "head"},
 }
 
 // Patterns for the affixes that partners add to the same copy. They run on

@@ -25,6 +25,9 @@ func TestNormalize(t *testing.T) {
 		{"Ｔｈａｉ ＧＤＰ ｇｒｅｗ ３．１％", "thai gdp grew 3.1 percent"},
 		{"กรุงเทพฯ ๒๘ พ.ย.", "กรุงเทพฯ 28 พ ย"},
 		{"<script>var x = 1;</script><p>Text &amp; more</p>", "text more"},
+		{"<figure><img src=x><figcaption>Photo: AP</figcaption></figure><p>Stocks fell.</p>", "stocks fell"},
+		{"<div>\n  <p>By Somchai Thongdee</p>\n  <p>BANGKOK — The cabinet met.</p>\n</div>", "the cabinet met"},
+		{"<p>値下がり\u3000全国平均</p>", "値下がり 全国平均"},
 		// Not datelines: ordinary sentences stay whole.
 		{"By 2030, Thailand aims to cut emissions.", "by 2030 thailand aims to cut emissions"},
 		{"By Friday, the government must decide.", "by friday the government must decide"},
@@ -63,6 +66,23 @@ func TestTokenNumbers(t *testing.T) {
 			if got[i] != c.want[i] {
 				t.Errorf("%q: numbers %q, want %q", c.in, got, c.want)
 				break
+			}
+		}
+	}
+}
+
+// TestTitleForms checks that a title reads the same however the partner's
+// feed gave it (see htmltext.TextOrHTML), as the publisher shows it.
+func TestTitleForms(t *testing.T) {
+	for _, forms := range [][]string{
+		{"History of the <blink> tag", "History of the &lt;blink&gt; tag"},
+		{"Yen weakens & stocks rise", "Yen <b>weakens</b> &amp; stocks rise"},
+		{"値下がり\u3000全国平均", "値下がり&#x3000;全国平均"},
+	} {
+		want := cleanTitle(forms[0])
+		for _, f := range forms[1:] {
+			if got := cleanTitle(f); got != want {
+				t.Errorf("cleanTitle(%q) = %q, but cleanTitle(%q) = %q", f, got, forms[0], want)
 			}
 		}
 	}

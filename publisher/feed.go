@@ -242,48 +242,6 @@ func languageTag(s string) string {
 	return s
 }
 
-// htmlText reduces an HTML fragment to plain text for the fields that must
-// be plain (JSON Feed's summary): tags are dropped (all but inline ones
-// leaving a space), entities decoded and white space collapsed.
-func htmlText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return strings.Join(strings.Fields(s), " ")
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		open := strings.IndexByte(s, '<')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(s[open:], '>')
-		if end < 0 {
-			break
-		}
-		b.WriteString(s[:open])
-		if !inlineTag(s[open+1 : open+end]) {
-			b.WriteByte(' ')
-		}
-		s = s[open+end+1:]
-	}
-	b.WriteString(s)
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
-}
-
-// inlineTag reports whether tag, the text between < and >, opens or closes
-// an inline element, which must not split the words around it.
-func inlineTag(tag string) bool {
-	tag = strings.TrimPrefix(tag, "/")
-	if i := strings.IndexAny(tag, " \t\r\n/"); i >= 0 {
-		tag = tag[:i]
-	}
-	switch strings.ToLower(tag) {
-	case "a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u":
-		return true
-	}
-	return false
-}
-
 // publishedID is the id a story is published under: the id of the first
 // copy of the story that reached the site (FeedID), whichever partner's copy
 // is shown; stories stored before copies were tracked have only PublicID.

@@ -277,20 +277,6 @@ func TestUnknownSource(t *testing.T) {
 	}
 }
 
-func TestHTMLText(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain  text\n":                        "plain text",
-		"<p>One.</p><p>Two &amp; three.</p>":   "One. Two & three.",
-		"Hel<em>lo</em> <a href='x'>world</a>": "Hello world",
-		"line<br/>break":                       "line break",
-		"a < b":                                "a < b",
-	} {
-		if got := htmlText(in); got != want {
-			t.Errorf("htmlText(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestLanguageTag(t *testing.T) {
 	for in, want := range map[string]string{
 		"en": "en", "en-US": "en-US", "zh-Hant-TW": "zh-Hant-TW", "th": "th",

@@ -53,3 +53,26 @@ func FuzzPublishedStory(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDefuse checks that defuse leaves nothing executable for a reader
+// that takes text for HTML, changes nothing but "<" into "‹", and has
+// nothing left to do on its own result.
+func FuzzDefuse(f *testing.F) {
+	for _, x := range xssPayloads {
+		f.Add(x)
+	}
+	f.Add("History of the <blink> tag")
+	f.Add("a < b <3 <b>x</b> <x-y> <!-- c --> <a href=x>")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := defuse(s)
+		if bad := executableHTML(out); len(bad) > 0 {
+			t.Fatalf("defuse(%q) = %q: %s", s, out, strings.Join(bad, ", "))
+		}
+		if strings.ReplaceAll(out, "‹", "<") != strings.ReplaceAll(s, "‹", "<") {
+			t.Fatalf("defuse(%q) = %q: more than '<' changed", s, out)
+		}
+		if again := defuse(out); again != out {
+			t.Fatalf("defuse(%q) = %q, and again %q", s, out, again)
+		}
+	})
+}

@@ -1,6 +1,10 @@
 package publisher
 
-import "time"
+import (
+	"time"
+
+	"wirefeed/internal/htmltext"
+)
 
 // jsonFeedVersion identifies JSON Feed 1.1.
 const jsonFeedVersion = "https://jsonfeed.org/version/1.1"
@@ -101,7 +105,7 @@ func newJSONItem(e *entry) *jsonItem {
 		URL:          e.Link,
 		Title:        e.Title,
 		ContentHTML:  e.body(),
-		Summary:      noMarkup(htmlText(e.Summary)),
+		Summary:      publishedText(htmltext.Text(e.Summary)),
 		Image:        e.Image,
 		ModifiedDate: utcPtr(e.Updated),
 		Tags:         e.Categories,

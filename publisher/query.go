@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"wirefeed/config"
+	"wirefeed/internal/htmltext"
 	"wirefeed/store"
 )
 
@@ -65,8 +66,8 @@ func (q feedQuery) matches(st *store.Story) bool {
 	if q.text == "" {
 		return true
 	}
-	return strings.Contains(strings.ToLower(st.Title), q.text) ||
-		strings.Contains(strings.ToLower(htmlText(st.Summary)), q.text)
+	return strings.Contains(strings.ToLower(htmltext.TextOrHTML(st.Title)), q.text) ||
+		strings.Contains(strings.ToLower(htmltext.Text(st.Summary)), q.text)
 }
 
 // renderQuery renders a section filtered and limited by q. It is not

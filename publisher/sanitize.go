@@ -2,7 +2,6 @@ package publisher
 
 import (
 	"bytes"
-	"html"
 	"net/url"
 	"regexp"
 	"slices"
@@ -10,6 +9,9 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"wirefeed/internal/htmltext"
 )
 
 // newsPolicy is the allow-list partner HTML is reduced to: the markup of a
@@ -46,10 +48,6 @@ var newsPolicy = func() *bluemonday.Policy {
 // smallNumber matches the numeric attributes the policy keeps.
 var smallNumber = regexp.MustCompile(`^[0-9]{1,5}$`)
 
-// textPolicy strips every tag, keeping the text (and dropping the content
-// of script, style and the like).
-var textPolicy = bluemonday.StrictPolicy()
-
 // cleanHTML makes a partner's HTML fragment safe to republish: relative
 // href and src URLs resolved against base (the story's own link; nil drops
 // them), then everything the news policy does not allow removed, then
@@ -63,33 +61,22 @@ func cleanHTML(s string, base *url.URL) string {
 	return strings.TrimSpace(xmlSafe(newsPolicy.Sanitize(absolutize(s, base))))
 }
 
-// plainText turns a partner's title, which may hold markup and character
-// references, into plain text: tags stripped, references decoded once and
-// white space collapsed; see also noMarkup.
+// plainText turns a partner's title, author name or category, which may
+// be plain text or HTML (see htmltext.TextOrHTML), into the text published.
+// Characters XML forbids are dropped first, so that a stray control
+// character such as a form feed vanishes rather than becoming a space.
 func plainText(s string) string {
-	s = xmlSafe(s)
-	if strings.ContainsAny(s, "<&") {
-		s = html.UnescapeString(textPolicy.Sanitize(s))
-	}
-	return strings.Join(strings.Fields(xmlSafe(noMarkup(s))), " ")
+	return publishedText(htmltext.TextOrHTML(xmlSafe(s)))
 }
 
-// noMarkup makes sure plain text holds nothing an HTML parser would take
-// for markup, so that a reader that takes an RSS title or a JSON summary
-// for HTML finds no tag in it. Text that decoded into markup (a title
-// escaped twice, such as "&lt;b&gt;Breaking&lt;/b&gt;") is stripped again;
-// what is still markup after that has its "<" replaced.
-func noMarkup(s string) string {
-	for range 2 {
-		if !looksLikeMarkup(s) {
-			return xmlSafe(s)
-		}
-		s = html.UnescapeString(textPolicy.Sanitize(s))
+// publishedText makes text from htmltext fit to publish: characters XML
+// forbids dropped (character references may decode into them), and markup
+// defused (see defuse). Everything else stays as the partner wrote it.
+func publishedText(s string) string {
+	if t := xmlSafe(s); t != s {
+		s = htmltext.Collapse(t) // a dropped character may leave two spaces
 	}
-	if looksLikeMarkup(s) {
-		s = strings.ReplaceAll(s, "<", "‹") // single left-pointing angle quotation mark
-	}
-	return xmlSafe(s) // decoding may have produced characters XML forbids
+	return defuse(s)
 }
 
 // plainTextAll applies plainText to each string, dropping those left
@@ -104,21 +91,82 @@ func plainTextAll(ss []string) []string {
 	return out
 }
 
-// looksLikeMarkup reports whether s holds something an HTML parser would
-// take for a tag, a comment or a declaration: "<" followed by a letter, "/",
-// "!" or "?".
-func looksLikeMarkup(s string) bool {
+// defuse makes sure that a reader that takes published text for HTML (some
+// take RSS titles, or JSON Feed's title and summary, for HTML) finds
+// nothing in it that runs, loads, submits, styles or hides anything, while
+// text that merely names a tag stays as written: "History of the <blink>
+// tag" is published as it is. A tag without attributes whose element only
+// formats text (harmlessTag) is kept; of anything else an HTML parser would
+// take for markup (a <script> or <style>, a tag with attributes, a
+// comment, a doctype, an unfinished tag at the end) every "<" becomes "‹"
+// (U+2039 SINGLE LEFT-POINTING ANGLE QUOTATION MARK), so it reads almost
+// the same and parses as text.
+func defuse(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	b.Grow(len(s) + 16)
 	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 || i+1 >= len(s) {
+		tt := z.Next()
+		raw := z.Raw() // before anything else: Text and Token rewrite it
+		if tt == xhtml.TextToken || harmlessTag(z, tt) {
+			b.Write(raw)
+		} else {
+			b.WriteString(strings.ReplaceAll(string(raw), "<", "‹"))
+		}
+		if tt == xhtml.ErrorToken {
+			break // io.EOF; raw is an unfinished tag, if any
+		}
+		// A browser reading the result never sees a <script>, <style>,
+		// <title> or <textarea> start tag, so never reads raw text.
+		z.NextIsNotRawText()
+	}
+	return b.String()
+}
+
+// harmlessTag reports whether the current token, of type tt, is a start,
+// end or self-closing tag without attributes of an element that only
+// formats text, or of one HTML does not know (such as a custom element),
+// which browsers treat as an inline element that does nothing.
+func harmlessTag(z *xhtml.Tokenizer, tt xhtml.TokenType) bool {
+	if tt != xhtml.StartTagToken && tt != xhtml.EndTagToken && tt != xhtml.SelfClosingTagToken {
+		return false
+	}
+	name, hasAttr := z.TagName()
+	if hasAttr || len(name) == 0 {
+		return false
+	}
+	if a := atom.Lookup(name); a != 0 {
+		return formattingElements[a]
+	}
+	for i, c := range name {
+		if !('a' <= c && c <= 'z' || i > 0 && ('0' <= c && c <= '9' || c == '-')) {
 			return false
 		}
-		c := s[i+1]
-		if 'a' <= c|0x20 && c|0x20 <= 'z' || c == '/' || c == '!' || c == '?' {
-			return true
-		}
-		s = s[i+1:]
 	}
+	return true
+}
+
+// formattingElements only format or structure text: without attributes
+// they can run nothing, load nothing, submit nothing and hide nothing.
+var formattingElements = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.Address: true, atom.Article: true, atom.Aside: true,
+	atom.B: true, atom.Bdi: true, atom.Bdo: true, atom.Big: true, atom.Blink: true,
+	atom.Blockquote: true, atom.Br: true, atom.Caption: true, atom.Center: true,
+	atom.Cite: true, atom.Code: true, atom.Dd: true, atom.Del: true, atom.Dfn: true,
+	atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Em: true, atom.Figcaption: true,
+	atom.Figure: true, atom.Font: true, atom.Footer: true, atom.H1: true, atom.H2: true,
+	atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true,
+	atom.Hgroup: true, atom.Hr: true, atom.I: true, atom.Ins: true, atom.Kbd: true,
+	atom.Li: true, atom.Main: true, atom.Mark: true, atom.Marquee: true, atom.Nav: true,
+	atom.Nobr: true, atom.Ol: true, atom.P: true, atom.Q: true, atom.Rp: true,
+	atom.Rt: true, atom.Ruby: true, atom.S: true, atom.Samp: true, atom.Section: true,
+	atom.Small: true, atom.Span: true, atom.Strike: true, atom.Strong: true,
+	atom.Sub: true, atom.Sup: true, atom.Table: true, atom.Tbody: true, atom.Td: true,
+	atom.Tfoot: true, atom.Th: true, atom.Thead: true, atom.Time: true, atom.Tr: true,
+	atom.Tt: true, atom.U: true, atom.Ul: true, atom.Var: true, atom.Wbr: true,
 }
 
 // absolutize rewrites the relative URLs of href and src attributes in the

@@ -70,16 +70,23 @@ func TestCleanHTML(t *testing.T) {
 
 func TestPlainText(t *testing.T) {
 	for in, want := range map[string]string{
-		"Plain title":                           "Plain title",
-		"  Many \n\t spaces  ":                  "Many spaces",
-		"Yen <b>weakens</b> &amp; stocks":       "Yen weakens & stocks",
-		"AT&T and 5 < 6":                        "AT&T and 5 < 6",
-		"&amp;lt;literal&amp;gt;":               "&lt;literal&gt;", // decoded once
-		"&lt;b&gt;Breaking&lt;/b&gt;: news":     "Breaking: news",  // escaped twice: still stripped
-		"<script>alert(1)</script>Title":        "Title",
-		"&lt;script&gt;alert(1)&lt;/script&gt;": "", // a script's text goes with it
+		"Plain title":                       "Plain title",
+		"  Many \n\t spaces  ":              "Many spaces",
+		"値下がり\u3000全国平均":                    "値下がり\u3000全国平均",   // IDEOGRAPHIC SPACE kept
+		"ข่าว\u00a0ฟุตบอล":                  "ข่าว\u00a0ฟุตบอล", // NO-BREAK SPACE kept
+		"Yen <b>weakens</b> &amp; stocks":   "Yen weakens & stocks",
+		"AT&T and 5 < 6":                    "AT&T and 5 < 6",
+		"History of the <blink> tag":        "History of the <blink> tag", // plain text: meant literally
+		"History of the &lt;blink&gt; tag":  "History of the <blink> tag", // HTML: decoded once
+		"&amp;lt;literal&amp;gt;":           "&lt;literal&gt;",
+		"&lt;b&gt;Breaking&lt;/b&gt;: news": "<b>Breaking</b>: news", // escaped twice: decoded once, like feed readers
+		"<script>alert(1)</script>Title":    "Title",
+		// Literal text a reader taking the title for HTML would run is defused.
+		"&lt;script&gt;alert(1)&lt;/script&gt;": "‹script>alert(1)‹/script>",
+		"&lt;img src=x onerror=alert(1)&gt;":    "‹img src=x onerror=alert(1)>",
 		"Bad\x00 byte\x1b":                      "Bad byte",
 		"&#1;hidden&#x7f;":                      "hidden",
+		"a &#1; b":                              "a b",
 		"":                                      "",
 		"Caf&eacute; &#8212; &#x1F600;":         "Café — 😀",
 	} {
@@ -87,12 +94,42 @@ func TestPlainText(t *testing.T) {
 			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
 		}
 	}
-	// Nothing that decodes to markup survives, however deeply escaped.
-	s := "<script>x</script>"
-	for range 6 {
-		s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-		if got := plainText(s); looksLikeMarkup(got) {
-			t.Errorf("plainText(%q) = %q: markup", s, got)
+	// Nothing that decodes to executable markup survives, however deeply
+	// escaped.
+	for _, s := range []string{"<script>x</script>", "<img src=x onerror=alert(1)>", "<style>*{}</style>"} {
+		for range 6 {
+			s = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+			if got := plainText(s); len(executableHTML(got)) > 0 {
+				t.Errorf("plainText(%q) = %q: %v", s, got, executableHTML(got))
+			}
+		}
+	}
+}
+
+func TestDefuse(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                     "",
+		"no markup":                            "no markup",
+		"a < b, I <3 it, x<":                   "a < b, I <3 it, x<",
+		"History of the <blink> tag":           "History of the <blink> tag",
+		"<b>Bold</b> and <x-custom>":           "<b>Bold</b> and <x-custom>",
+		"line<br/>break":                       "line<br/>break",
+		"<script>alert(1)</script>":            "‹script>alert(1)‹/script>",
+		"<SCRIPT/>alert(1)":                    "‹SCRIPT/>alert(1)",
+		"<b onclick=alert(1)>x</b>":            "‹b onclick=alert(1)>x</b>",
+		`<a title="<img src=x onerror=y>">`:    `‹a title="‹img src=x onerror=y>">`,
+		"<style><img src=x onerror=y></style>": "‹style>‹img src=x onerror=y>‹/style>",
+		"<!--<img src=x onerror=y>-->":         "‹!--‹img src=x onerror=y>-->",
+		"<title>t</title>":                     "‹title>t‹/title>",
+		"<svg>":                                "‹svg>",
+		"unfinished <img src=x onerror=y":      "unfinished ‹img src=x onerror=y",
+	} {
+		got := defuse(in)
+		if got != want {
+			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
+		}
+		if bad := executableHTML(got); len(bad) > 0 {
+			t.Errorf("defuse(%q) = %q: %v", in, got, bad)
 		}
 	}
 }

@@ -86,8 +86,8 @@ func TestOddStoriesArePublishedSafely(t *testing.T) {
 	atom := fetch(t, h, "/feeds/economy.atom")
 	f := parseFeed(t, atom)
 	it := f.Items[3]
-	if it.Title != "ฝนตกหนัก ทั่ว ภาคเหนือ" {
-		t.Errorf("title %q: want plain text, white space collapsed", it.Title)
+	if it.Title != "ฝนตกหนัก\u00a0ทั่ว ภาคเหนือ" {
+		t.Errorf("title %q: want plain text, ASCII white space collapsed, the NO-BREAK SPACE kept", it.Title)
 	}
 	for _, want := range []string{
 		`<a href="https://www.nationthailand.com/news/1">`,

@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"wirefeed/config"
+	"wirefeed/internal/htmltext"
 	"wirefeed/internal/textmatch"
 )
 
@@ -35,12 +36,15 @@ import (
 type Story struct {
 	// Source is the id of the source the story came from.
 	Source string
-	// Title is the story's title, as text.
+	// Title is the story's title as the partner's feed gave it, plain
+	// text or HTML; rules match its text as the publisher publishes it
+	// (htmltext.TextOrHTML).
 	Title string
-	// Summary is the story's summary, HTML or text.
+	// Summary is the story's summary, HTML (plain text is HTML without
+	// markup); rules match its text (htmltext.Text).
 	Summary string
-	// Content is the story's full content, HTML or text; rules on the
-	// summary read it when the summary has no text.
+	// Content is the story's full content, HTML; rules on the summary
+	// read it when the summary has no text.
 	Content string
 	// Categories are the partner's own categories of the story.
 	Categories []string
@@ -241,16 +245,16 @@ type facts struct {
 
 func (f *facts) titleText() *textmatch.Text {
 	if !f.haveTitle {
-		f.title, f.haveTitle = textmatch.NewText(collapseSpace(f.st.Title)), true
+		f.title, f.haveTitle = textmatch.NewText(htmltext.TextOrHTML(f.st.Title)), true
 	}
 	return &f.title
 }
 
 func (f *facts) summaryText() *textmatch.Text {
 	if !f.haveSummary {
-		text := plainText(f.st.Summary)
+		text := htmltext.Text(f.st.Summary)
 		if text == "" {
-			text = plainText(f.st.Content)
+			text = htmltext.Text(f.st.Content)
 			f.summaryIsContent = text != ""
 		}
 		f.summary, f.haveSummary = textmatch.NewText(text), true

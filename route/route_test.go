@@ -105,6 +105,8 @@ func TestSections(t *testing.T) {
 		{"summary read from content when empty", Story{Source: "jiji", Summary: " <p></p> ", Content: "<p>Talks in <i>Japan</i></p>", Categories: []string{"Politics"}}, []string{"politics", "japan"}},
 		{"content not read when summary has text", Story{Source: "jiji", Summary: "<p>Talks</p>", Content: "<p>Japan</p>", Categories: []string{"Politics"}}, []string{"politics"}},
 		{"words split by a tag stay apart", Story{Source: "jiji", Summary: "<p>Nippon</p><p>Japan</p>", Categories: []string{"Politics"}}, []string{"politics", "japan"}},
+		{"title given as HTML is matched as text", Story{Source: "jiji", Title: "World <b>Cup</b> draw &amp; more"}, []string{"sports"}},
+		{"title and summary with no-break and ideographic spaces", Story{Source: "nation", Title: "World\u00a0Cup", Summary: "<p>Thailand\u3000and&nbsp;Japan</p>", Categories: []string{"Economy"}}, []string{"nation", "economy", "sports", "japan"}},
 
 		// Exclude always wins.
 		{"exclude wins over source sections", Story{Source: "nation", Categories: []string{"Sponsored", "Politics"}}, []string{"politics"}},
@@ -311,25 +313,6 @@ func TestShippedConfigExamples(t *testing.T) {
 	} {
 		if got := r.Sections(tt.st); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Sections(%+v) = %q, want %q", tt.st, got, tt.want)
-		}
-	}
-}
-
-func TestPlainText(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                             "",
-		"plain":                        "plain",
-		"  two\n lines ":               "two lines",
-		"<p>One</p><p>Two</p>":         "One Two",
-		"Tokyo<br>Osaka<br/>Kyoto":     "Tokyo Osaka Kyoto",
-		"<b>FI</b>FA <i>World</i> Cup": "FIFA World Cup",
-		"S&amp;P 500 &lt;3%":           "S&P 500 <3%",
-		"a <script>var Japan;</script> b <STYLE>p{}</STYLE> c": "a b c",
-		"unclosed <tag":    "unclosed <tag",
-		"ข่าว\u00a0ฟุตบอล": "ข่าว ฟุตบอล",
-	} {
-		if got := plainText(in); got != want {
-			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
