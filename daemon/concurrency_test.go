@@ -125,16 +125,16 @@ func TestAdminChangeReloadsOnce(t *testing.T) {
 // arrived; the other paths serve the shared test feeds.
 type heldPartner struct {
 	*httptest.Server
-	arrived chan struct{}
+	arrived chan string
 	release chan struct{}
 	once    sync.Once
 }
 
 func newHeldPartner(t *testing.T) *heldPartner {
 	t.Helper()
-	h := &heldPartner{arrived: make(chan struct{}, 16), release: make(chan struct{})}
+	h := &heldPartner{arrived: make(chan string, 16), release: make(chan struct{})}
 	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.arrived <- struct{}{}
+		h.arrived <- r.URL.Path
 		select {
 		case <-h.release:
 		case <-r.Context().Done():
@@ -150,12 +150,21 @@ func newHeldPartner(t *testing.T) *heldPartner {
 func (h *heldPartner) free() { h.once.Do(func() { close(h.release) }) }
 
 // waitArrived waits for a request to reach the partner.
-func (h *heldPartner) waitArrived(t *testing.T) {
+func (h *heldPartner) waitArrived(t *testing.T) string {
 	t.Helper()
 	select {
-	case <-h.arrived:
+	case path := <-h.arrived:
+		return path
 	case <-time.After(20 * time.Second):
 		t.Fatal("the pull never reached the partner")
+		return ""
+	}
+}
+
+// waitFor waits for a request for path to reach the partner.
+func (h *heldPartner) waitFor(t *testing.T, path string) {
+	t.Helper()
+	for h.waitArrived(t) != path {
 	}
 }
 
