@@ -10,6 +10,7 @@ import (
 
 	"wirefeed/aggregator"
 	"wirefeed/internal/partnertest"
+	"wirefeed/internal/pgtest"
 	"wirefeed/store"
 )
 
@@ -22,6 +23,9 @@ func TestAPausedLeaderPullsNothingOnWaking(t *testing.T) {
 	// A paused source: pulled only when asked for, so the pulls the daemons
 	// start by themselves leave it alone.
 	partnertest.EditConfig(t, path, "sources:\n", "sources:\n  - {id: extra, url: \""+slow.URL+"/extra\", fallback: other, paused: true}\n")
+	if pgtest.Enabled() { // CI runs it on PostgreSQL too, where the fence share-locks the lease row
+		partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+	}
 	// The pulls the daemons start by themselves are held too: room for one more.
 	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s}", "fetch: {timeout: 5s, jitter: 0s, per_host: 8}")
 	leader := startDaemon(t, path)
