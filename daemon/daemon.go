@@ -14,6 +14,7 @@ package daemon
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -39,6 +40,36 @@ type Options struct {
 	Adjust func(*config.Config)
 	// Now is the clock leases are taken by (default time.Now).
 	Now func() time.Time
+	// SyncEvery is how often the database is asked which sections other
+	// daemons changed (default SectionSyncInterval).
+	SyncEvery time.Duration
+	// Role is what this daemon does among several sharing a database
+	// (default RoleAll).
+	Role Role
+}
+
+// Role is what a daemon does among several sharing a database.
+type Role string
+
+// The roles a daemon can take (`wirefeed run -role`).
+const (
+	// RoleAll serves the site and pulls partners (one daemon at a time
+	// pulls on schedule: see the scheduler lease).
+	RoleAll Role = "all"
+	// RoleServe serves the site and never pulls on schedule.
+	RoleServe Role = "serve"
+	// RolePull pulls partners and answers only the operator's endpoints
+	// (/healthz, /readyz, /metrics, /status), not the site.
+	RolePull Role = "pull"
+)
+
+// ParseRole reads a role's name.
+func ParseRole(name string) (Role, error) {
+	switch r := Role(name); r {
+	case RoleAll, RoleServe, RolePull:
+		return r, nil
+	}
+	return "", fmt.Errorf("unknown role %q: want all, serve or pull", name)
 }
 
 // Daemon is wirefeed wired together on one store. It is safe for
@@ -75,8 +106,10 @@ type Daemon struct {
 	stopPulls  context.CancelFunc
 	background sync.WaitGroup
 
-	syncMu   sync.Mutex       // guards versions
-	versions map[string]int64 // section change counts last seen (sync.go)
+	syncEvery time.Duration
+	role      Role
+	syncMu    sync.Mutex       // guards versions
+	versions  map[string]int64 // section change counts last seen (sync.go)
 }
 
 // generation is everything built from one config.
@@ -103,7 +136,13 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{store: st, log: opts.Log, adjust: opts.Adjust, now: opts.Now, holder: newHolderID()}
+	if opts.SyncEvery <= 0 {
+		opts.SyncEvery = SectionSyncInterval
+	}
+	if opts.Role == "" {
+		opts.Role = RoleAll
+	}
+	d := &Daemon{store: st, log: opts.Log, adjust: opts.Adjust, now: opts.Now, holder: newHolderID(), syncEvery: opts.SyncEvery, role: opts.Role}
 	d.pullCtx, d.stopPulls = context.WithCancel(context.Background())
 	if err := d.openProcessState(cfg); err != nil {
 		st.Close()
@@ -144,6 +183,7 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	})
 	d.web = web.New(d, web.Options{
 		Store: d.store, Log: d.log, Metrics: d.metrics.handler(), Observe: d.metrics.countRequest,
+		OperatorOnly: d.role == RolePull,
 	})
 	return nil
 }

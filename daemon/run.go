@@ -78,18 +78,25 @@ func (d *Daemon) startLoops(ctx context.Context, running *sync.WaitGroup, pollCo
 		d.log.Warn("cannot read section changes", "err", err)
 	}
 	running.Go(func() { d.watchSections(ctx) })
+	if d.store.Listens() {
+		running.Go(func() { d.listenSections(ctx) })
+	}
 	d.serving.Store(true)
 	d.sched.Start()
-	// One daemon on the database pulls partners on schedule: this one, if
-	// it gets the scheduler lease (a lone daemon always does).
-	if err := d.lead(ctx); err != nil {
-		d.log.Warn("scheduler lease", "err", err)
+	if d.role == RoleServe {
+		d.log.Info("serving only (role serve): partners are pulled by other daemons on this database")
+	} else {
+		// One daemon on the database pulls partners on schedule: this one,
+		// if it gets the scheduler lease (a lone daemon always does).
+		if err := d.lead(ctx); err != nil {
+			d.log.Warn("scheduler lease", "err", err)
+		}
+		if !d.leading.Load() {
+			d.log.Info("another daemon on this database holds the scheduler lease: serving, standing by to pull",
+				"takeover_within", LeaseTTL+LeaseRenew)
+		}
+		running.Go(func() { d.watchLease(ctx) })
 	}
-	if !d.leading.Load() {
-		d.log.Info("another daemon on this database holds the scheduler lease: serving, standing by to pull",
-			"takeover_within", LeaseTTL+LeaseRenew)
-	}
-	running.Go(func() { d.watchLease(ctx) })
 	if pollConfig > 0 {
 		running.Go(func() { d.watchConfig(ctx, pollConfig) })
 	}

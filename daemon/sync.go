@@ -5,10 +5,11 @@ import (
 	"time"
 )
 
-// sectionSyncInterval is how often a serving daemon asks the database which
-// sections changed, so feeds another daemon on the same database updated
-// are rendered afresh here too.
-const sectionSyncInterval = time.Second
+// SectionSyncInterval is how often, by default, a serving daemon asks the
+// database which sections changed, so feeds another daemon on the same
+// database updated are rendered afresh here too (on PostgreSQL, changes
+// are also announced as they commit: see listenSections).
+const SectionSyncInterval = time.Second
 
 // syncSections compares the sections' change counts in the database with
 // those seen last time and drops the rendered feeds of sections that
@@ -32,15 +33,15 @@ func (d *Daemon) syncSections(ctx context.Context) error {
 	d.versions = versions
 	d.syncMu.Unlock()
 	if len(changed) > 0 {
-		d.current().pub.Invalidate(changed...)
+		// The daemon that made the change told the WebSub hub.
+		d.current().pub.Refresh(changed...)
 	}
 	return nil
 }
 
-// watchSections runs syncSections every sectionSyncInterval until ctx is
-// done.
+// watchSections runs syncSections every d.syncEvery until ctx is done.
 func (d *Daemon) watchSections(ctx context.Context) {
-	tick := time.NewTicker(sectionSyncInterval)
+	tick := time.NewTicker(d.syncEvery)
 	defer tick.Stop()
 	for {
 		select {
@@ -51,5 +52,30 @@ func (d *Daemon) watchSections(ctx context.Context) {
 				d.log.Warn("cannot read section changes", "err", err)
 			}
 		}
+	}
+}
+
+// listenSections re-renders what other daemons change as soon as their
+// transactions commit, on databases that announce changes (PostgreSQL
+// LISTEN/NOTIFY); the polling of watchSections stays as the fallback while
+// the listening connection is down. It reconnects, backing off, until ctx
+// is done.
+func (d *Daemon) listenSections(ctx context.Context) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		err := d.store.ListenChanges(ctx, func() { backoff = time.Second }, func(string) {
+			if err := d.syncSections(ctx); err != nil && ctx.Err() == nil {
+				d.log.Warn("cannot read section changes", "err", err)
+			}
+		})
+		if ctx.Err() != nil {
+			return
+		}
+		d.log.Warn("not listening for other daemons' changes; polling every second meanwhile", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
 	}
 }

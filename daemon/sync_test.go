@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"wirefeed/internal/partnertest"
 	"wirefeed/internal/pgtest"
@@ -47,5 +48,43 @@ func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
 	}
 	if all := string(get(t, srv.URL+"/feeds/headlines.json", "application/feed+json")); !strings.Contains(all, "Jiji Press") {
 		t.Errorf("headlines (all sections) not refreshed:\n%s", all)
+	}
+}
+
+// On PostgreSQL a daemon hears of another's changes as they commit, not at
+// its next poll: with polling all but off, the serving daemon's feed still
+// follows the other's pull.
+func TestChangesAreAnnouncedOnPostgres(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skipf("set %s to run it (CI does)", pgtest.Env)
+	}
+	ctx := context.Background()
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
+	fetcher := openTestDaemon(t, path, Options{})
+	server := openTestDaemon(t, path, Options{SyncEvery: time.Hour, Role: RoleServe})
+	base := runDaemon(t, server, RunOptions{})
+	listening := make(chan struct{})
+	go server.store.ListenChanges(t.Context(), func() { close(listening) }, func(string) {})
+	<-listening // a second listener: once it is set up, so is (very likely) the daemon's own
+	before := string(get(t, base+"/feeds/politics.rss", "application/rss+xml"))
+	src, _ := fetcher.Config().SourceByID("jiji")
+	if rep := fetcher.Aggregator().Fetch(ctx, src); rep.Err != nil || rep.New == 0 {
+		t.Fatalf("fetch: %+v", rep)
+	}
+	committed := time.Now()
+	deadline := time.After(10 * time.Second)
+	for {
+		after := string(get(t, base+"/feeds/politics.rss", "application/rss+xml"))
+		if after != before && strings.Contains(after, "Provided by Jiji Press") {
+			t.Logf("served %v after the other daemon's commit", time.Since(committed))
+			return
+		}
+		select {
+		case <-deadline:
+			t.Fatal("the serving daemon never heard of the other's commit")
+		default:
+		}
 	}
 }

@@ -177,6 +177,16 @@ func (p *Publisher) ObserveCache(fn func(outcome string)) { p.cache.observe = fn
 // The next request for one of their feeds renders it from the store again.
 // Unknown section ids are ignored.
 func (p *Publisher) Invalidate(sectionIDs ...string) {
+	p.notifyHub(sortedKeys(p.forget(sectionIDs)))
+}
+
+// Refresh drops the renderings of the given sections, like Invalidate,
+// but tells no WebSub hub: for changes another daemon made and announced.
+func (p *Publisher) Refresh(sectionIDs ...string) { p.forget(sectionIDs) }
+
+// forget drops the renderings of the given sections and of the sections
+// showing every story, and returns which were dropped.
+func (p *Publisher) forget(sectionIDs []string) map[string]bool {
 	drop := make(map[string]bool, len(sectionIDs)+len(p.allIDs))
 	for _, id := range sectionIDs {
 		if _, ok := p.byID[id]; ok {
@@ -187,7 +197,7 @@ func (p *Publisher) Invalidate(sectionIDs ...string) {
 		drop[id] = true
 	}
 	p.cache.invalidate(drop)
-	p.notifyHub(sortedKeys(drop))
+	return drop
 }
 
 // serveFeed serves /feeds/{section}.{ext}.

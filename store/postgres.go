@@ -43,6 +43,7 @@ func OpenPostgres(dsn string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 	}
+	s.dsn = dsn
 	return s, nil
 }
 

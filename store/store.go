@@ -32,6 +32,9 @@ type Store struct {
 	recent recentIndex
 	// window is the duplicate window in nanoseconds (0: DuplicateWindow).
 	window atomic.Int64
+	// dsn names the PostgreSQL database, for the connection that listens
+	// for other daemons' changes; "" on SQLite.
+	dsn string
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path in WAL

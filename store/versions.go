@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -27,6 +28,12 @@ func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
 		Update("version", gorm.Expr("version + 1")).Error
 	if err != nil {
 		return fmt.Errorf("record section changes: %w", err)
+	}
+	if isPostgres(tx) {
+		// Delivered to the daemons listening when the transaction commits.
+		if err := tx.Exec("SELECT pg_notify(?, ?)", changesChannel, strings.Join(sections, ",")).Error; err != nil {
+			return fmt.Errorf("announce section changes: %w", err)
+		}
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ type Options struct {
 	// Observe, when not nil, is told of every response: its kind (feed,
 	// page, status, health, admin) and status code.
 	Observe func(kind string, code int)
+	// OperatorOnly serves only /healthz, /readyz, /metrics and /status (a
+	// daemon dedicated to pulling), answering 404 for the site.
+	OperatorOnly bool
 }
 
 // Handler answers every request of the public address (and, with
@@ -83,6 +86,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.count("status", w, r, http.HandlerFunc(h.serveStatus))
 	case path == "/story":
 		h.count("status", w, r, http.HandlerFunc(h.serveStory))
+	case h.opts.OperatorOnly:
+		http.Error(w, "this daemon pulls partners and serves no site (role pull)", http.StatusNotFound)
 	case path == "/admin" || strings.HasPrefix(path, "/admin/"):
 		if cfg := h.daemon.Config(); !cfg.Admin.Enabled() || cfg.Admin.Listen != "" {
 			http.Error(w, "404 page not found", http.StatusNotFound)

@@ -18,7 +18,15 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected arguments %q", args)
 	}
-	d, _, err := e.openDaemon(ctx)
+	role, err := daemon.ParseRole(e.role)
+	if err != nil {
+		return err
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	d, err := daemon.Open(ctx, cfg, daemon.Options{Log: e.log, Adjust: e.applyFlags, Role: role})
 	if err != nil {
 		return err
 	}

@@ -75,6 +75,7 @@ type env struct {
 	since          time.Duration
 	dryRun         bool
 	explain        bool
+	role           string
 	log            *slog.Logger
 }
 
@@ -114,6 +115,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&e.configPath, "config", defaultConfig, "config file `path` (env WIREFEED_CONFIG)")
 	if cmd.name == "run" || cmd.name == "demo" {
 		fs.StringVar(&e.listen, "listen", "", "override server.listen, e.g. 127.0.0.1:8080")
+	}
+	if cmd.name == "run" {
+		fs.StringVar(&e.role, "role", "all", "with several daemons on one database: `all` (serve and pull), serve (never pull) or pull (pull; serve only /healthz, /readyz, /metrics, /status)")
 	}
 	if cmd.name == "import" {
 		fs.StringVar(&e.fallback, "fallback", "", "`section` for imported feeds the list puts in no folder or category")
