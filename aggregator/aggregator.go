@@ -235,10 +235,10 @@ func (a *Aggregator) FetchAllDue(ctx context.Context) []Report {
 	return a.fetchAll(ctx, true, nil, Progress{})
 }
 
-// FetchAllDueProgress is FetchAllDue telling p of each source as it starts
-// and as it finishes.
-func (a *Aggregator) FetchAllDueProgress(ctx context.Context, p Progress) []Report {
-	return a.fetchAll(ctx, true, nil, p)
+// FetchDueProgress pulls the named sources (default: all) as FetchDue
+// pulls, telling p of each source as it starts and as it finishes.
+func (a *Aggregator) FetchDueProgress(ctx context.Context, p Progress, ids ...string) []Report {
+	return a.fetchAll(ctx, true, ids, p)
 }
 
 // Progress follows a FetchAllProgress as it goes, for a display. Either
@@ -360,7 +360,7 @@ func (a *Aggregator) attempt(ctx context.Context, src config.Source, due bool, s
 	if due && src.Paused {
 		return Report{Source: src.ID, Paused: true}
 	}
-	done, ok, err := a.pulls.claim(ctx, src.ID)
+	ctx, done, ok, err := a.pulls.claim(ctx, src.ID)
 	if err != nil {
 		return Report{Source: src.ID, Err: fmt.Errorf("aggregator: fetch %s: %w", src.ID, err)}
 	}

@@ -11,8 +11,10 @@ import (
 // daemon and a `wirefeed fetch`, or two daemons sharing a database.
 type SourceLock interface {
 	// TryLockSource takes the source's lock if no other process holds it,
-	// and reports whether it did; unlock gives it back.
-	TryLockSource(ctx context.Context, id string) (unlock func(), ok bool, err error)
+	// and reports whether it did; unlock gives it back. The pull runs under
+	// the returned context (ctx, or one the lock cancels when it is lost
+	// and whose writes it fences).
+	TryLockSource(ctx context.Context, id string) (pull context.Context, unlock func(), ok bool, err error)
 }
 
 // Pulls is what a process knows of the pulls it runs: which sources are
@@ -44,12 +46,13 @@ func NewPulls(lock SourceLock) *Pulls {
 }
 
 // claim marks the source as being pulled, unless it already is here or in
-// another process (ok false). done ends the claim.
-func (p *Pulls) claim(ctx context.Context, id string) (done func(), ok bool, err error) {
+// another process (ok false). The pull runs under the returned context;
+// done ends the claim.
+func (p *Pulls) claim(ctx context.Context, id string) (pull context.Context, done func(), ok bool, err error) {
 	p.mu.Lock()
 	if _, busy := p.running[id]; busy {
 		p.mu.Unlock()
-		return nil, false, nil
+		return ctx, nil, false, nil
 	}
 	finished := make(chan struct{})
 	p.running[id] = finished
@@ -61,14 +64,14 @@ func (p *Pulls) claim(ctx context.Context, id string) (done func(), ok bool, err
 		close(finished)
 	}
 	if p.lock == nil {
-		return release, true, nil
+		return ctx, release, true, nil
 	}
-	unlock, ok, err := p.lock.TryLockSource(ctx, id)
+	pull, unlock, ok, err := p.lock.TryLockSource(ctx, id)
 	if err != nil || !ok {
 		release()
-		return nil, false, err
+		return ctx, nil, false, err
 	}
-	return func() { unlock(); release() }, true, nil
+	return pull, func() { unlock(); release() }, true, nil
 }
 
 // waitIdle returns once no pull of the source is in progress here, or when

@@ -29,7 +29,8 @@ type Scheduler struct {
 	// lapsed) runs are skipped without losing the schedule's phase; when it
 	// allows, the run's context is the one it returns (carrying the lease's
 	// fence, so the run's writes are refused if the lease moves on).
-	gate Gate
+	gate    Gate
+	aligned bool
 	// stopping is closed when Stop begins: jobs still waiting out their
 	// jitter give up. ctx is cancelled when Stop runs out of patience with
 	// fetches in flight.
@@ -52,20 +53,32 @@ type scheduled struct {
 	key   string
 }
 
-// Gate decides whether a scheduled run may go ahead now, and under which
-// context.
-type Gate func(ctx context.Context) (context.Context, bool)
+// Gate decides whether the run of a job may go ahead, and under which
+// context: the pull of source (or pruning, for ""), scheduled for due.
+// done, called when the run ends, may be nil.
+type Gate func(ctx context.Context, source string, due time.Time) (run context.Context, done func(), ok bool)
+
+// SchedulerOptions tune a Scheduler; the zero value is ready to use.
+type SchedulerOptions struct {
+	// Gate, when not nil, is asked before each run (see Gate).
+	Gate Gate
+	// Aligned makes "@every" schedules fire on fixed multiples of their
+	// period (see alignedEvery), rather than counting from when the scheduler
+	// started: daemons sharing a database then agree on every source's due
+	// times, and each due time is pulled once across them.
+	Aligned bool
+}
 
 // NewScheduler returns a Scheduler with no jobs; Apply gives it its sources.
-// gate may be nil (always pull).
-func NewScheduler(log *slog.Logger, gate Gate) *Scheduler {
+func NewScheduler(log *slog.Logger, opts SchedulerOptions) *Scheduler {
 	logger := cronLogger{log}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Scheduler{
 		// Jobs' schedules carry their own zone (config.ParseSchedule).
 		cron:     cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger)),
 		log:      log,
-		gate:     gate,
+		gate:     opts.Gate,
+		aligned:  opts.Aligned,
 		stopping: make(chan struct{}),
 		ctx:      ctx,
 		cancel:   cancel,
@@ -93,14 +106,14 @@ func (s *Scheduler) Apply(cfg *config.Config, agg *Aggregator) error {
 		if old, ok := s.entries[src.ID]; ok && old.key == key {
 			continue
 		}
-		sched := cfg.ScheduleFor(src)
+		sched := s.schedule(cfg.ScheduleFor(src))
 		if sched == nil {
 			return fmt.Errorf("aggregator: schedule %s: invalid schedule %q", src.ID, cfg.ScheduleOf(src))
 		}
 		if old, ok := s.entries[src.ID]; ok {
 			s.cron.Remove(old.entry)
 		}
-		s.entries[src.ID] = scheduled{s.cron.Schedule(sched, s.wrap(s.job(src.ID, delay))), key}
+		s.entries[src.ID] = scheduled{s.cron.Schedule(sched, s.wrap(s.job(src.ID, delay, sched))), key}
 	}
 	for id, old := range s.entries {
 		if !keep[id] {
@@ -125,9 +138,24 @@ func (s *Scheduler) applyPrune(cfg *config.Config) {
 		s.cron.Remove(s.prune.entry)
 	}
 	s.prune = scheduled{}
-	if sched := cfg.RetentionSchedule(); sched != nil {
-		s.prune = scheduled{s.cron.Schedule(sched, s.wrap(cron.FuncJob(s.runPrune))), key}
+	if sched := s.schedule(cfg.RetentionSchedule()); sched != nil {
+		s.prune = scheduled{s.cron.Schedule(sched, s.wrap(cron.FuncJob(func() { s.runPrune(sched) }))), key}
 	}
+}
+
+// schedule is sched as this Scheduler runs it: aligned on its period if
+// the Scheduler aligns "@every" schedules.
+func (s *Scheduler) schedule(sched cron.Schedule) cron.Schedule {
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && s.aligned {
+		return alignedEvery{period: every.Delay}
+	}
+	return sched
+}
+
+// Due returns the due time of src's run firing at now: its schedule's
+// latest activation at or before now, as this Scheduler runs it.
+func (s *Scheduler) Due(cfg *config.Config, src config.Source, now time.Time) time.Time {
+	return PrevActivation(s.schedule(cfg.ScheduleFor(src)), now)
 }
 
 // current returns the config and Aggregator of the last Apply.
@@ -138,11 +166,12 @@ func (s *Scheduler) current() (*config.Config, *Aggregator) {
 }
 
 // runPrune is the retention job.
-func (s *Scheduler) runPrune() {
-	ctx, ok := s.admit()
+func (s *Scheduler) runPrune(sched cron.Schedule) {
+	ctx, done, ok := s.admit("", PrevActivation(sched, time.Now()))
 	if !ok {
 		return
 	}
+	defer done()
 	_, agg := s.current()
 	res, err := agg.Prune(ctx)
 	if err != nil {
@@ -163,11 +192,9 @@ func (s *Scheduler) wrap(job cron.Job) cron.Job {
 
 // job is the scheduled work for one source: it pulls the source as the
 // config of the moment describes it.
-func (s *Scheduler) job(id string, delay time.Duration) cron.Job {
+func (s *Scheduler) job(id string, delay time.Duration, sched cron.Schedule) cron.Job {
 	return cron.FuncJob(func() {
-		if _, ok := s.admit(); !ok {
-			return
-		}
+		due := PrevActivation(sched, time.Now()) // the time this run is for, before its jitter
 		if delay > 0 {
 			t := time.NewTimer(delay)
 			select {
@@ -177,11 +204,12 @@ func (s *Scheduler) job(id string, delay time.Duration) cron.Job {
 				return
 			}
 		}
-		// Asked again after the jitter: the lease may have moved meanwhile.
-		ctx, ok := s.admit()
+		// Asked after the jitter: the lease may have moved meanwhile.
+		ctx, done, ok := s.admit(id, due)
 		if !ok {
 			return
 		}
+		defer done()
 		cfg, agg := s.current()
 		src, ok := cfg.SourceByID(id)
 		if !ok {
@@ -191,12 +219,17 @@ func (s *Scheduler) job(id string, delay time.Duration) cron.Job {
 	})
 }
 
-// admit asks the gate whether a run may go ahead.
-func (s *Scheduler) admit() (context.Context, bool) {
+// admit asks the gate whether the run of source ("" for pruning) due at
+// due may go ahead now.
+func (s *Scheduler) admit(source string, due time.Time) (context.Context, func(), bool) {
 	if s.gate == nil {
-		return s.ctx, true
+		return s.ctx, func() {}, true
 	}
-	return s.gate(s.ctx)
+	ctx, done, ok := s.gate(s.ctx, source, due)
+	if done == nil {
+		done = func() {}
+	}
+	return ctx, done, ok
 }
 
 // sourceJitter spreads sources over [0, max) by a hash of their id, so each

@@ -28,7 +28,7 @@ sources:
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewScheduler(quietLog(), nil)
+	s := NewScheduler(quietLog(), SchedulerOptions{})
 	if err := s.Apply(cfg, h.agg); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestScheduledJobSurvivesPanicsAndNeverOverlaps(t *testing.T) {
 func TestStopCutsJitterWaitShort(t *testing.T) {
 	h := newHarness(t)
 	s := newHarnessScheduler(t, h)
-	job := s.job("nation", time.Hour)
+	job := s.job("nation", time.Hour, cron.Every(time.Hour))
 	done := make(chan struct{})
 	go func() { job.Run(); close(done) }()
 	if err := s.Stop(context.Background()); err != nil {
@@ -121,7 +121,7 @@ func TestSourceJitterIsStableAndSpread(t *testing.T) {
 // started.
 func newHarnessScheduler(t *testing.T, h *harness) *Scheduler {
 	t.Helper()
-	s := NewScheduler(quietLog(), nil)
+	s := NewScheduler(quietLog(), SchedulerOptions{})
 	if err := s.Apply(h.cfg, h.agg); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ sources:
 		}
 		return cfg
 	}
-	s := NewScheduler(quietLog(), nil)
+	s := NewScheduler(quietLog(), SchedulerOptions{})
 	if err := s.Apply(parse("@every 20s", true), h.agg); err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,8 @@ type Daemon struct {
 
 	// Built once per process, handed each new config.
 	pulls      *aggregator.Pulls
-	sourceLock io.Closer // the database's pull locks; nil on PostgreSQL
+	sourceLock io.Closer         // the database's pull locks; nil on PostgreSQL
+	claims     *store.PullClaims // on PostgreSQL: every daemon pulls, each pull claimed; nil on SQLite
 	sched      *aggregator.Scheduler
 	admin      *admin.Server
 	web        *web.Handler
@@ -165,9 +166,9 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 func (d *Daemon) openProcessState(cfg *config.Config) error {
 	var lock aggregator.SourceLock
 	if cfg.Storage.Postgres != "" {
-		// A pull never outlives its fetch timeout by much; a crashed
-		// holder's lease lapses after that.
-		lock = store.LeaseSourceLock{Store: d.store, Holder: d.holder, TTL: 2*time.Duration(cfg.Fetch.Timeout) + time.Minute, Now: d.now}
+		// Daemons share the work: each pull is claimed in the database.
+		d.claims = &store.PullClaims{Store: d.store, Holder: d.holder, TTL: LeaseTTL, Renew: LeaseRenew, Now: d.now}
+		lock = d.claims
 	} else {
 		fl, err := store.OpenFileSourceLock(cfg.Storage.Path)
 		if err != nil {
@@ -177,7 +178,7 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	}
 	d.pulls = aggregator.NewPulls(lock)
 	d.metrics = newMetrics(databaseSize(cfg, d.store), d.leading.Load)
-	d.sched = aggregator.NewScheduler(d.log, d.gate)
+	d.sched = aggregator.NewScheduler(d.log, aggregator.SchedulerOptions{Gate: d.gate, Aligned: d.claims != nil})
 	d.admin = admin.New(admin.Options{
 		ConfigPath: cfg.Path, Backend: adminBackend{d}, CheckURL: d.checkFeedURL, Log: d.log,
 	})
@@ -246,7 +247,7 @@ func (d *Daemon) Leading() bool { return d.leading.Load() }
 // NextRun is when the scheduler next pulls a source (before its jitter), or
 // the zero time while this daemon does not pull on schedule.
 func (d *Daemon) NextRun(id string) time.Time {
-	if !d.leading.Load() {
+	if !d.pulling() {
 		return time.Time{}
 	}
 	return d.sched.Next(id)
@@ -279,19 +280,29 @@ func (d *Daemon) stopBackground() {
 	d.background.Wait()
 }
 
-// pullInBackground pulls sources of g now, as the daemon's own work (due
-// only: those resting or gone are left alone), logging each as it ends.
-func (d *Daemon) pullInBackground(g *generation, due bool, ids ...string) {
+// logEach logs each pull's report as it ends.
+func (d *Daemon) logEach() aggregator.Progress {
+	return aggregator.Progress{Finished: func(rep aggregator.Report) { rep.Log(d.log) }}
+}
+
+// pullInBackground pulls sources of g now (default: all), as the daemon's
+// own work: due only (those resting or gone are left alone), and only
+// those this daemon may pull now (it holds the scheduler lease; or, with
+// daemons sharing the work, it won each source's claim for its current due
+// time). Each is logged as it ends.
+func (d *Daemon) pullInBackground(g *generation, ids ...string) {
 	d.background.Go(func() {
-		ctx, ok := d.gate(d.pullCtx)
+		p := d.logEach()
+		if d.claims != nil {
+			if ids = d.claimDue(g, ids); len(ids) > 0 {
+				g.agg.FetchDueProgress(d.pullCtx, p, ids...)
+			}
+			return
+		}
+		ctx, _, ok := d.gate(d.pullCtx, "", time.Time{})
 		if !ok {
 			return
 		}
-		p := aggregator.Progress{Finished: func(rep aggregator.Report) { rep.Log(d.log) }}
-		if due {
-			g.agg.FetchAllDueProgress(ctx, p)
-			return
-		}
-		g.agg.FetchAllProgress(ctx, p, ids...)
+		g.agg.FetchDueProgress(ctx, p, ids...)
 	})
 }

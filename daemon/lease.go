@@ -65,9 +65,11 @@ func (d *Daemon) lead(ctx context.Context) error {
 		}
 		d.leading.Store(true)
 		d.log.Info("pulling partners on schedule (holding the scheduler lease)", "holder", d.holder, "epoch", epoch)
-		// Every source that is due is pulled at once, catching up what was
-		// missed while nobody held the lease, then on schedule.
-		d.pullInBackground(d.current(), true)
+		if d.claims == nil {
+			// Every source that is due is pulled at once, catching up what
+			// was missed while nobody held the lease, then on schedule.
+			d.pullInBackground(d.current())
+		}
 	case leading:
 		d.log.Warn("another daemon holds the scheduler lease now; standing by")
 		d.leading.Store(false)
@@ -84,16 +86,22 @@ func (d *Daemon) leaseValid(now time.Time) bool {
 	return l != nil && now.Before(l.until)
 }
 
-// gate admits a scheduled pull while this daemon holds a valid lease, under
-// a context whose writes the store refuses once the lease has moved on
-// (store.WithFence): a pull already running when the lease is lost stores
-// nothing.
-func (d *Daemon) gate(ctx context.Context) (context.Context, bool) {
+// gate admits a scheduled run (aggregator.Gate). Pruning, and every pull
+// where one daemon pulls for the database (SQLite), runs while this daemon
+// holds a valid scheduler lease, under a context whose writes the store
+// refuses once the lease has moved on (store.WithFence): a pull already
+// running when the lease is lost stores nothing. Where daemons share the
+// work (PostgreSQL), a pull runs on the daemon that claims it first for
+// its due time (see claimDue).
+func (d *Daemon) gate(ctx context.Context, source string, due time.Time) (context.Context, func(), bool) {
+	if source != "" && d.claims != nil {
+		return d.claimGate(ctx, source, due)
+	}
 	l := d.lease.Load()
 	if !d.leading.Load() || l == nil || !d.now().Before(l.until) {
-		return ctx, false
+		return ctx, nil, false
 	}
-	return store.WithFence(ctx, store.Fence{Name: schedulerLease, Holder: d.holder, Epoch: l.epoch, Now: d.now}), true
+	return store.WithFence(ctx, store.Fence{Name: schedulerLease, Holder: d.holder, Epoch: l.epoch, Now: d.now}), nil, true
 }
 
 // watchLease runs lead every LeaseRenew until ctx is done.
@@ -107,6 +115,9 @@ func (d *Daemon) watchLease(ctx context.Context) {
 		case <-tick.C:
 			if err := d.lead(ctx); err != nil && ctx.Err() == nil {
 				d.log.Warn("scheduler lease", "err", err)
+			}
+			if d.claims != nil {
+				d.takeOverLapsed(ctx)
 			}
 		}
 	}

@@ -34,7 +34,7 @@ func TestAPausedLeaderPullsNothingOnWaking(t *testing.T) {
 		t.Fatal("want the first daemon leading")
 	}
 	// A pull starts under the lease and is held by the partner.
-	ctx, ok := leader.gate(context.Background())
+	ctx, _, ok := leader.gate(context.Background(), "", time.Time{})
 	if !ok {
 		t.Fatal("the leader's gate refuses a pull under a held lease")
 	}
@@ -46,7 +46,7 @@ func TestAPausedLeaderPullsNothingOnWaking(t *testing.T) {
 	// The leader is paused past its lease; the standby takes over.
 	pause := int64(LeaseTTL + time.Second)
 	leader.skew.Store(pause)
-	if _, ok := leader.gate(context.Background()); ok {
+	if _, _, ok := leader.gate(context.Background(), "", time.Time{}); ok {
 		t.Error("a leader whose lease lapsed by its own clock still admits scheduled pulls")
 	}
 	standby.skew.Store(pause)

@@ -35,10 +35,10 @@ func (d *Daemon) Reload(ctx context.Context) error {
 			continue
 		}
 		d.log.Info("config reloaded", "path", g.cfg.Path, "sections", len(g.cfg.Sections), "sources", len(g.cfg.Sources))
-		if ids := changedSources(old.cfg, g.cfg); len(ids) > 0 && d.leading.Load() {
+		if ids := changedSources(old.cfg, g.cfg); len(ids) > 0 && d.pulling() {
 			// New or re-pointed sources are pulled now rather than at their
 			// first tick, in the background: a reload never waits on a partner.
-			d.pullInBackground(g, false, ids...)
+			d.pullInBackground(g, ids...)
 		}
 		return nil
 	}

@@ -82,7 +82,13 @@ func (d *Daemon) startLoops(ctx context.Context, running *sync.WaitGroup, pollCo
 		running.Go(func() { d.listenSections(ctx) })
 	}
 	d.serving.Store(true)
-	d.sched.Start()
+	if d.role != RoleServe {
+		d.sched.Start()
+	}
+	if d.claims != nil && d.role != RoleServe {
+		// Every source due now is pulled at once, shared out by claims.
+		d.pullInBackground(d.current())
+	}
 	if d.role == RoleServe {
 		d.log.Info("serving only (role serve): partners are pulled by other daemons on this database")
 	} else {

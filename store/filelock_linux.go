@@ -31,18 +31,18 @@ func OpenFileSourceLock(dbPath string) (*FileSourceLock, error) {
 // TryLockSource takes the source's lock if no other process holds it and
 // reports whether it did; unlock releases it. Within one process the caller
 // keeps a source to one pull (aggregator.Pulls): the lock is the process's.
-func (l *FileSourceLock) TryLockSource(_ context.Context, id string) (unlock func(), ok bool, err error) {
+func (l *FileSourceLock) TryLockSource(ctx context.Context, id string) (pull context.Context, unlock func(), ok bool, err error) {
 	h := fnv.New64a()
 	h.Write([]byte(id))
 	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: int64(h.Sum64() >> 2), Len: 1}
 	switch err := unix.FcntlFlock(l.file.Fd(), unix.F_OFD_SETLK, &lk); err {
 	case nil:
 	case unix.EAGAIN, unix.EACCES:
-		return nil, false, nil
+		return ctx, nil, false, nil
 	default:
-		return nil, false, fmt.Errorf("store: pull lock %s: %w", id, err)
+		return ctx, nil, false, fmt.Errorf("store: pull lock %s: %w", id, err)
 	}
-	return func() {
+	return ctx, func() {
 		lk.Type = unix.F_UNLCK
 		unix.FcntlFlock(l.file.Fd(), unix.F_OFD_SETLK, &lk)
 	}, true, nil

@@ -13,8 +13,8 @@ type FileSourceLock struct{}
 func OpenFileSourceLock(string) (*FileSourceLock, error) { return &FileSourceLock{}, nil }
 
 // TryLockSource always succeeds.
-func (*FileSourceLock) TryLockSource(context.Context, string) (func(), bool, error) {
-	return func() {}, true, nil
+func (*FileSourceLock) TryLockSource(ctx context.Context, _ string) (context.Context, func(), bool, error) {
+	return ctx, func() {}, true, nil
 }
 
 // Close does nothing.

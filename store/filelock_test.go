@@ -22,30 +22,30 @@ func TestFileSourceLockKeepsOneHolderPerSource(t *testing.T) {
 	}
 	defer second.Close()
 
-	unlock, ok, err := first.TryLockSource(t.Context(), "nation")
+	_, unlock, ok, err := first.TryLockSource(t.Context(), "nation")
 	if err != nil || !ok {
 		t.Fatalf("first lock of nation: %v %v", ok, err)
 	}
-	if _, ok, err := second.TryLockSource(t.Context(), "nation"); err != nil || ok {
+	if _, _, ok, err := second.TryLockSource(t.Context(), "nation"); err != nil || ok {
 		t.Fatalf("nation locked twice: %v %v", ok, err)
 	}
-	other, ok, err := second.TryLockSource(t.Context(), "jiji")
+	_, other, ok, err := second.TryLockSource(t.Context(), "jiji")
 	if err != nil || !ok {
 		t.Fatalf("jiji refused while only nation is held: %v %v", ok, err)
 	}
 	other()
 	unlock()
-	again, ok, err := second.TryLockSource(t.Context(), "nation")
+	_, again, ok, err := second.TryLockSource(t.Context(), "nation")
 	if err != nil || !ok {
 		t.Fatalf("nation still held after its release: %v %v", ok, err)
 	}
 	again()
 	// A holder that goes away (a process that died) leaves nothing held.
-	if _, ok, _ := first.TryLockSource(t.Context(), "jiji"); !ok {
+	if _, _, ok, _ := first.TryLockSource(t.Context(), "jiji"); !ok {
 		t.Fatal("jiji refused")
 	}
 	first.Close()
-	if unlock, ok, _ := second.TryLockSource(t.Context(), "jiji"); !ok {
+	if _, unlock, ok, _ := second.TryLockSource(t.Context(), "jiji"); !ok {
 		t.Error("a closed holder's lock is still held")
 	} else {
 		unlock()

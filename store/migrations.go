@@ -41,6 +41,9 @@ var migrations = []migration{
 	{version: 3, name: "leases carry a fencing epoch", up: execSQL(
 		[]string{"ALTER TABLE `leases` ADD COLUMN `epoch` integer NOT NULL DEFAULT 0"},
 		[]string{`ALTER TABLE "leases" ADD COLUMN "epoch" bigint NOT NULL DEFAULT 0`})},
+	{version: 4, name: "pull claims remember the scheduled time they are for", up: execSQL(
+		[]string{"ALTER TABLE `leases` ADD COLUMN `due` datetime"},
+		[]string{`ALTER TABLE "leases" ADD COLUMN "due" timestamptz`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

@@ -109,6 +109,7 @@ type leaseRow struct {
 	Holder string
 	Until  time.Time
 	Epoch  int64
+	Due    *time.Time
 }
 
 func (leaseRow) TableName() string { return "leases" }

@@ -2,36 +2,116 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
-// LeaseSourceLock keeps daemons sharing a PostgreSQL database from pulling
-// one source at once: the pull holds the lease "pull/ID" (see AcquireLease)
-// for at most TTL, after which another daemon may take it even if the
-// holder never gave it back (it crashed).
-type LeaseSourceLock struct {
+// PullClaims keeps daemons sharing a PostgreSQL database from pulling one
+// source at once, and from pulling it twice for one due time. A pull holds
+// the lease "pull/ID" (see AcquireLease), renewed every Renew while it
+// runs and lapsing TTL after the last renewal: a daemon that dies or is cut
+// off from the database loses its claims within TTL, and another takes
+// over the pulls it had under way (LapsedClaims).
+type PullClaims struct {
 	Store  *Store
 	Holder string           // this daemon's name in leases
-	TTL    time.Duration    // longer than any pull may take
+	TTL    time.Duration    // how long a claim holds without renewal
+	Renew  time.Duration    // how often a running pull renews its claim
 	Now    func() time.Time // nil: time.Now
 }
 
-// TryLockSource takes the source's lease if it is free and reports whether
-// it did; unlock releases it.
-func (l LeaseSourceLock) TryLockSource(ctx context.Context, id string) (unlock func(), ok bool, err error) {
-	now := time.Now
-	if l.Now != nil {
-		now = l.Now
+// claimPrefix names the leases of pulls.
+const claimPrefix = "pull/"
+
+func (c PullClaims) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
 	}
-	name := "pull/" + id
-	held, _, err := l.Store.AcquireLease(ctx, name, l.Holder, now(), l.TTL)
+	return time.Now()
+}
+
+// ClaimDue claims the pull of source id for the scheduled time due: it
+// succeeds for one daemon per due time (the first), and only while no
+// pull of the source is under way. The claim is then held like a lock
+// (TryLockSource by the same holder takes it over) and released by
+// TryLockSource's unlock, or by Release.
+func (c PullClaims) ClaimDue(ctx context.Context, id string, due time.Time) (bool, error) {
+	name, now := claimPrefix+id, c.now().UTC()
+	db := c.Store.db.WithContext(ctx)
+	if err := db.Exec(c.Store.sql.addLease(), name, "", time.Unix(0, 0).UTC()).Error; err != nil {
+		return false, fmt.Errorf("store: claim %s: %w", name, err)
+	}
+	res := db.Exec("UPDATE leases SET epoch = epoch + 1, holder = ?, until = ?, due = ? "+
+		"WHERE name = ? AND (due IS NULL OR due < ?) AND (holder = '' OR until < ?)",
+		c.Holder, now.Add(c.TTL), due.UTC(), name, due.UTC(), now)
+	if res.Error != nil {
+		return false, fmt.Errorf("store: claim %s: %w", name, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// Release gives up the claim of source id if this daemon holds it.
+func (c PullClaims) Release(ctx context.Context, id string) error {
+	return c.Store.ReleaseLease(ctx, claimPrefix+id, c.Holder)
+}
+
+// LapsedClaims lists the sources whose pull was claimed and never
+// released, and whose claim has lapsed: their daemon died or lost the
+// database mid-pull.
+func (c PullClaims) LapsedClaims(ctx context.Context) ([]string, error) {
+	var names []string
+	err := c.Store.db.WithContext(ctx).Raw("SELECT name FROM leases WHERE name LIKE ? AND holder <> '' AND until < ?",
+		claimPrefix+"%", c.now().UTC()).Scan(&names).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: lapsed claims: %w", err)
+	}
+	for i, n := range names {
+		names[i] = n[len(claimPrefix):]
+	}
+	return names, nil
+}
+
+// TryLockSource takes the source's claim if it is free, lapsed or already
+// this daemon's (ClaimDue), and reports whether it did. The pull runs under
+// the returned context: its writes are fenced by the claim's epoch
+// (WithFence), and it is cancelled when a renewal fails, before the claim
+// could lapse and another daemon take the source over. unlock ends the
+// renewals and releases the claim.
+func (c PullClaims) TryLockSource(ctx context.Context, id string) (context.Context, func(), bool, error) {
+	name := claimPrefix + id
+	held, epoch, err := c.Store.AcquireLease(ctx, name, c.Holder, c.now(), c.TTL)
 	if err != nil || !held {
-		return nil, false, err
+		return ctx, nil, false, err
 	}
-	return func() {
-		// Bounded: a database gone meanwhile leaves the lease to lapse.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		l.Store.ReleaseLease(ctx, name, l.Holder)
+	pull, cancel := context.WithCancel(ctx)
+	pull = WithFence(pull, Fence{Name: name, Holder: c.Holder, Epoch: epoch, Now: c.now})
+	stop, renewed := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(renewed)
+		tick := time.NewTicker(c.Renew)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			renewCtx, done := context.WithTimeout(context.WithoutCancel(ctx), c.Renew)
+			still, e, err := c.Store.AcquireLease(renewCtx, name, c.Holder, c.now(), c.TTL)
+			done()
+			if err != nil || !still || e != epoch {
+				cancel() // the claim may lapse: stop before another daemon starts
+				return
+			}
+		}
+	}()
+	return pull, func() {
+		close(stop)
+		<-renewed
+		cancel()
+		// Bounded: a database gone meanwhile leaves the claim to lapse.
+		releaseCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer done()
+		c.Store.ReleaseLease(releaseCtx, name, c.Holder)
 	}, true, nil
 }
