@@ -51,8 +51,12 @@ type Options struct {
 	// Token is the bearer token clients must send; SetToken changes it.
 	// While it is empty every request is refused.
 	Token string
-	// ConfigPath is the config file changes are written to.
+	// ConfigPath is the config file changes are written to, unless Config
+	// is set.
 	ConfigPath string
+	// Config is where the config document lives when it is not the file
+	// at ConfigPath (the database, for several daemons).
+	Config ConfigStore
 	// Backend is the daemon the API manages.
 	Backend Backend
 	// CheckURL refuses a feed URL the daemon must not be pointed at
@@ -85,6 +89,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Config == nil {
+		opts.Config = FileConfig(opts.ConfigPath)
 	}
 	s := &Server{opts: opts, mux: http.NewServeMux()}
 	s.SetToken(opts.Token)
@@ -169,7 +176,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 // the config file holds it; sources with their fetch state.
 func (s *Server) listEntries(list config.List) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		doc, err := config.ReadDocument(s.opts.ConfigPath)
+		doc, err := s.opts.Config.Read(r.Context())
 		if err != nil {
 			s.internal(w, err)
 			return
@@ -185,7 +192,7 @@ func (s *Server) listEntries(list config.List) http.HandlerFunc {
 
 func (s *Server) getEntry(list config.List) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		doc, err := config.ReadDocument(s.opts.ConfigPath)
+		doc, err := s.opts.Config.Read(r.Context())
 		if err != nil {
 			s.internal(w, err)
 			return
@@ -359,7 +366,7 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, edit func(*confi
 // tryChange is one attempt of change; retry reports that the file changed
 // meanwhile and nothing was answered yet (only when mayRetry).
 func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, edit func(*config.Document) error, mayRetry bool) (doc *config.Document, ok, retry bool) {
-	doc, err := config.ReadDocument(s.opts.ConfigPath)
+	doc, err := s.opts.Config.Read(r.Context())
 	if err != nil {
 		s.internal(w, err)
 		return nil, false, false
@@ -379,7 +386,7 @@ func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, edit func(*co
 		writeError(w, http.StatusUnprocessableEntity, err.Error(), nil)
 		return nil, false, false
 	}
-	if _, err := doc.Save(); err != nil {
+	if err := s.opts.Config.Save(r.Context(), doc, "admin API ("+r.RemoteAddr+")"); err != nil {
 		if errors.Is(err, config.ErrChangedMeanwhile) {
 			if mayRetry {
 				return nil, false, true

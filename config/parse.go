@@ -33,6 +33,12 @@ func Load(path string) (*Config, error) {
 // A refused config yields a nil *Config and an ErrorList naming every
 // problem found, each with its file, line and key.
 func Parse(data []byte, filename string) (*Config, error) {
+	return parse(data, filename, func(string) bool { return true })
+}
+
+// parse is Parse reporting only the validation problems of keys keep
+// accepts.
+func parse(data []byte, filename string, keep func(key string) bool) (*Config, error) {
 	d := &decoder{file: filename, lines: map[string]int{}, budget: maxNodes}
 	root, err := parseYAML(data)
 	if err != nil {
@@ -46,7 +52,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 	cfg.applyDefaults(d.isSet)
 	// Validation errors about values that failed to decode are noise.
 	for _, e := range cfg.validate(filename, d.lines) {
-		if !d.failedAt(e.Key) {
+		if !d.failedAt(e.Key) && keep(e.Key) {
 			d.errs = append(d.errs, e)
 		}
 	}

@@ -109,16 +109,24 @@ type Daemon struct {
 
 	syncEvery time.Duration
 	role      Role
-	syncMu    sync.Mutex       // guards versions
-	versions  map[string]int64 // section change counts last seen (sync.go)
+	// nodePath is this daemon's own config file where the site's config
+	// lives in the database (PostgreSQL); "" when the file is the config.
+	nodePath string
+	syncMu   sync.Mutex       // guards versions
+	versions map[string]int64 // section change counts last seen (sync.go)
 }
 
 // generation is everything built from one config.
 type generation struct {
 	cfg *config.Config
-	sum [sha256.Size]byte // of the config file's contents
-	agg *aggregator.Aggregator
-	pub *publisher.Publisher
+	sum [sha256.Size]byte // of what cfg was read from: the config file, or the daemon's file and the site config
+	// fileSum is the digest of the daemon's config file as read.
+	fileSum [sha256.Size]byte
+	// siteVersion is the version of the site config in the database that
+	// cfg holds (0: the config is the file's).
+	siteVersion int64
+	agg         *aggregator.Aggregator
+	pub         *publisher.Publisher
 }
 
 // Open opens the store cfg names and builds the daemon on it. Close it when
@@ -143,23 +151,46 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 	if opts.Role == "" {
 		opts.Role = RoleAll
 	}
-	d := &Daemon{store: st, log: opts.Log, adjust: opts.Adjust, now: opts.Now, holder: newHolderID(), syncEvery: opts.SyncEvery, role: opts.Role}
+	nodePath := ""
+	if cfg.Storage.Postgres != "" {
+		nodePath = cfg.Path // the site's config lives in the database
+	}
+	d := &Daemon{store: st, log: opts.Log, adjust: opts.Adjust, now: opts.Now, holder: newHolderID(), syncEvery: opts.SyncEvery, role: opts.Role, nodePath: nodePath}
 	d.pullCtx, d.stopPulls = context.WithCancel(context.Background())
 	if err := d.openProcessState(cfg); err != nil {
 		st.Close()
 		return nil, err
 	}
-	g, err := d.build(ctx, cfg, fileSum(cfg.Path))
+	g, err := d.first(ctx, cfg)
 	if err == nil {
-		err = d.sched.Apply(cfg, g.agg)
+		err = d.sched.Apply(g.cfg, g.agg)
 	}
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
 	d.gen.Store(g)
-	d.admin.SetToken(cfg.Admin.Token)
+	d.admin.SetToken(g.cfg.Admin.Token)
 	return d, nil
+}
+
+// first builds the generation a daemon starts on: cfg's, or where daemons
+// share a database, the site config there (seeded from cfg's file the
+// first time) with cfg's own keys.
+func (d *Daemon) first(ctx context.Context, cfg *config.Config) (*generation, error) {
+	if d.nodePath == "" {
+		sum := fileSum(cfg.Path)
+		g, err := d.build(ctx, cfg, sum)
+		if err == nil {
+			g.fileSum = sum
+		}
+		return g, err
+	}
+	host, _ := os.Hostname()
+	if _, err := SeedSiteConfig(ctx, d.store, cfg.Path, "seeded from "+cfg.Path+" on "+host); err != nil {
+		return nil, fmt.Errorf("site config: %w", err)
+	}
+	return d.loadShared(ctx, nil)
 }
 
 // openProcessState builds what lives as long as the process.
@@ -179,8 +210,12 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	d.pulls = aggregator.NewPulls(lock)
 	d.metrics = newMetrics(databaseSize(cfg, d.store), d.leading.Load)
 	d.sched = aggregator.NewScheduler(d.log, aggregator.SchedulerOptions{Gate: d.gate, Aligned: d.claims != nil})
+	var configStore admin.ConfigStore
+	if d.nodePath != "" {
+		configStore = siteConfig{d}
+	}
 	d.admin = admin.New(admin.Options{
-		ConfigPath: cfg.Path, Backend: adminBackend{d}, CheckURL: d.checkFeedURL, Log: d.log,
+		ConfigPath: cfg.Path, Config: configStore, Backend: adminBackend{d}, CheckURL: d.checkFeedURL, Log: d.log,
 	})
 	d.web = web.New(d, web.Options{
 		Store: d.store, Log: d.log, Metrics: d.metrics.handler(), Observe: d.metrics.countRequest,

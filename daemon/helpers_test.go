@@ -15,7 +15,10 @@ func openTestDaemon(t *testing.T, path string, opts Options) *Daemon {
 	t.Helper()
 	cfg, err := config.Load(path)
 	if err != nil {
-		t.Fatal(err)
+		// A daemon's own file, the site's config being in the database.
+		if cfg, err = config.LoadNode(path); err != nil || cfg.Storage.Postgres == "" {
+			t.Fatal(err)
+		}
 	}
 	d, err := Open(context.Background(), cfg, opts)
 	if err != nil {

@@ -25,7 +25,11 @@ const ConfigPollInterval = 2 * time.Second
 func (d *Daemon) Reload(ctx context.Context) error {
 	for {
 		old := d.current()
-		g, err := d.load(ctx, old)
+		load := d.load
+		if d.nodePath != "" {
+			load = d.loadShared
+		}
+		g, err := load(ctx, old)
 		if err != nil || g == nil {
 			return err
 		}
@@ -67,6 +71,7 @@ func (d *Daemon) load(ctx context.Context, old *generation) (*generation, error)
 	if err != nil {
 		return nil, fmt.Errorf("reload: %w", err)
 	}
+	g.fileSum = sum
 	return g, nil
 }
 
@@ -119,7 +124,7 @@ func changedSources(prev, next *config.Config) []string {
 // watchConfig reloads whenever the config file's contents differ from
 // those the daemon runs on, looking every interval until ctx is done.
 func (d *Daemon) watchConfig(ctx context.Context, interval time.Duration) {
-	w := fileWatch{path: d.current().cfg.Path}
+	w := fileWatch{path: d.configFile()}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -138,13 +143,22 @@ func (d *Daemon) watchConfig(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// configFile is the file this daemon reads its config (or, with the site's
+// config in the database, its own keys) from.
+func (d *Daemon) configFile() string {
+	if d.nodePath != "" {
+		return d.nodePath
+	}
+	return d.current().cfg.Path
+}
+
 // configChanged reports whether the file w watches holds a config to
 // reload: readable, not the one running and not one refused already. A
 // change the daemon made itself (the admin API saves, then reloads) is
 // running by the time it is seen here, so it causes no second reload.
 func (d *Daemon) configChanged(w *fileWatch) bool {
 	sum, ok := w.sum()
-	if !ok || sum == d.current().sum || sum == w.tried {
+	if !ok || sum == d.current().fileSum || sum == w.tried {
 		return false
 	}
 	w.tried = sum

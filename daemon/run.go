@@ -54,7 +54,7 @@ wait:
 		case <-ctx.Done():
 			break wait
 		case <-opts.Reloads:
-			d.log.Info("SIGHUP: reloading config", "path", cfg.Path)
+			d.log.Info("SIGHUP: reloading config", "path", d.configFile())
 			if err := d.Reload(ctx); err != nil {
 				d.log.Error(err.Error())
 			}
@@ -80,6 +80,9 @@ func (d *Daemon) startLoops(ctx context.Context, running *sync.WaitGroup, pollCo
 	running.Go(func() { d.watchSections(ctx) })
 	if d.store.Listens() {
 		running.Go(func() { d.listenSections(ctx) })
+	}
+	if d.nodePath != "" {
+		running.Go(func() { d.watchSiteConfig(ctx, d.syncEvery) })
 	}
 	d.serving.Store(true)
 	if d.role != RoleServe {

@@ -3,6 +3,8 @@ package daemon
 import (
 	"context"
 	"time"
+
+	"wirefeed/store"
 )
 
 // SectionSyncInterval is how often, by default, a serving daemon asks the
@@ -63,10 +65,14 @@ func (d *Daemon) watchSections(ctx context.Context) {
 func (d *Daemon) listenSections(ctx context.Context) {
 	backoff := time.Second
 	for ctx.Err() == nil {
-		err := d.store.ListenChanges(ctx, func() { backoff = time.Second }, func(string) {
-			if err := d.syncSections(ctx); err != nil && ctx.Err() == nil {
-				d.log.Warn("cannot read section changes", "err", err)
-			}
+		err := d.store.ListenChanges(ctx, store.Listeners{
+			Ready: func() { backoff = time.Second },
+			Sections: func(string) {
+				if err := d.syncSections(ctx); err != nil && ctx.Err() == nil {
+					d.log.Warn("cannot read section changes", "err", err)
+				}
+			},
+			Config: func(string) { d.reloadSiteConfig(ctx) },
 		})
 		if ctx.Err() != nil {
 			return

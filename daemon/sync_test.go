@@ -9,6 +9,7 @@ import (
 
 	"wirefeed/internal/partnertest"
 	"wirefeed/internal/pgtest"
+	"wirefeed/store"
 )
 
 // Two daemons share one database: what one pulls, the other serves once it
@@ -66,7 +67,7 @@ func TestChangesAreAnnouncedOnPostgres(t *testing.T) {
 	server := openTestDaemon(t, path, Options{SyncEvery: time.Hour, Role: RoleServe})
 	base := runDaemon(t, server, RunOptions{})
 	listening := make(chan struct{})
-	go server.store.ListenChanges(t.Context(), func() { close(listening) }, func(string) {})
+	go server.store.ListenChanges(t.Context(), store.Listeners{Ready: func() { close(listening) }})
 	<-listening // a second listener: once it is set up, so is (very likely) the daemon's own
 	before := string(get(t, base+"/feeds/politics.rss", "application/rss+xml"))
 	src, _ := fetcher.Config().SourceByID("jiji")

@@ -15,12 +15,22 @@ const changesChannel = "wirefeed_sections"
 // ListenChanges then tells of them as they commit.
 func (s *Store) Listens() bool { return s.dsn != "" }
 
-// ListenChanges calls changed with the ids of the sections each committed
-// transaction changed, as other daemons on the database (and this one)
-// commit them, until ctx is done or the connection fails; ready is called
-// once the listening connection is set up. It holds one connection of its
-// own. On SQLite it returns at once with nil: nothing is announced there.
-func (s *Store) ListenChanges(ctx context.Context, ready func(), changed func(sections string)) error {
+// Listeners are told of the changes committed to the database.
+type Listeners struct {
+	// Ready is called once the listening connection is set up.
+	Ready func()
+	// Sections is called with the ids (comma-separated) of the sections
+	// a committed transaction changed.
+	Sections func(ids string)
+	// Config is called with the version of a site config saved.
+	Config func(version string)
+}
+
+// ListenChanges tells l of the changes other daemons on the database (and
+// this one) commit, as they commit, until ctx is done or the connection
+// fails. It holds one connection of its own. On SQLite it returns at once
+// with nil: nothing is announced there.
+func (s *Store) ListenChanges(ctx context.Context, l Listeners) error {
 	if s.dsn == "" {
 		return nil
 	}
@@ -29,11 +39,13 @@ func (s *Store) ListenChanges(ctx context.Context, ready func(), changed func(se
 		return fmt.Errorf("store: listen for changes: %w", err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+changesChannel); err != nil {
-		return fmt.Errorf("store: listen for changes: %w", err)
+	for _, channel := range []string{changesChannel, configChannel} {
+		if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
+			return fmt.Errorf("store: listen for changes: %w", err)
+		}
 	}
-	if ready != nil {
-		ready()
+	if l.Ready != nil {
+		l.Ready()
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
@@ -43,6 +55,11 @@ func (s *Store) ListenChanges(ctx context.Context, ready func(), changed func(se
 			}
 			return fmt.Errorf("store: listen for changes: %w", err)
 		}
-		changed(n.Payload)
+		switch {
+		case n.Channel == changesChannel && l.Sections != nil:
+			l.Sections(n.Payload)
+		case n.Channel == configChannel && l.Config != nil:
+			l.Config(n.Payload)
+		}
 	}
 }

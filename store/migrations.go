@@ -44,6 +44,9 @@ var migrations = []migration{
 	{version: 4, name: "pull claims remember the scheduled time they are for", up: execSQL(
 		[]string{"ALTER TABLE `leases` ADD COLUMN `due` datetime"},
 		[]string{`ALTER TABLE "leases" ADD COLUMN "due" timestamptz`})},
+	{version: 5, name: "the site's config, versioned, for daemons sharing a database", up: execSQL(
+		[]string{"CREATE TABLE `site_configs` (`version` integer PRIMARY KEY, `document` text NOT NULL, `author` text NOT NULL DEFAULT '', `saved_at` datetime NOT NULL)"},
+		[]string{`CREATE TABLE "site_configs" ("version" bigint PRIMARY KEY, "document" text NOT NULL, "author" text NOT NULL DEFAULT '', "saved_at" timestamptz NOT NULL)`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

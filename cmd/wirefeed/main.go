@@ -59,6 +59,7 @@ func commands() []command {
 		{"import", "opml FILE", "add the feeds of an OPML list (a feed reader's, or an export) to the config file", runImport},
 		{"export", "opml", "print the config's sources and sections as an OPML list", runExport},
 		{"reroute", "", "place stored stories in the sections the current config routes them to (after rules or category maps changed)", runReroute},
+		{"config", "push [FILE] | pull", "with storage.postgres: save FILE (default the -config file) as the site's config, shared by every daemon, or print the current one", runConfig},
 		{"route", "[--explain] STORY", "show step by step why a stored story goes to its sections under the current config (STORY: its feed id, number or link)", runRoute},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
@@ -163,7 +164,17 @@ func usage(w io.Writer) {
 func (e *env) loadConfig() (*config.Config, error) {
 	cfg, err := config.Load(e.configPath)
 	if err != nil {
-		return nil, err
+		// With the site's config in the database the file may hold only
+		// the daemon's own keys.
+		node, nodeErr := config.LoadNode(e.configPath)
+		if nodeErr != nil {
+			return nil, err
+		}
+		e.applyFlags(node)
+		if node.Storage.Postgres == "" {
+			return nil, err
+		}
+		cfg = node
 	}
 	e.applyFlags(cfg)
 	if t := cfg.Admin.Token; t != "" && len(t) < config.MinAdminToken {
