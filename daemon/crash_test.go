@@ -25,10 +25,14 @@ import (
 const crashChildEnv = "WIREFEED_CRASH_CHILD_CONFIG"
 
 // TestMain lets TestCrashSafety run this test binary as a daemon that
-// ingests until it is killed.
+// ingests until it is killed, and TestThreeNodes as whole daemons.
 func TestMain(m *testing.M) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		crashChild(path)
+		return
+	}
+	if path := os.Getenv(nodeChildEnv); path != "" {
+		nodeChild(path)
 		return
 	}
 	os.Exit(m.Run())

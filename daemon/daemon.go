@@ -329,8 +329,10 @@ func (d *Daemon) pullInBackground(g *generation, ids ...string) {
 	d.background.Go(func() {
 		p := d.logEach()
 		if d.claims != nil {
-			if ids = d.claimDue(g, ids); len(ids) > 0 {
-				g.agg.FetchDueProgress(d.pullCtx, p, ids...)
+			won, release := d.claimDue(g, ids)
+			defer release()
+			if len(won) > 0 {
+				g.agg.FetchDueProgress(d.pullCtx, p, won...)
 			}
 			return
 		}

@@ -40,14 +40,15 @@ func (d *Daemon) claimGate(ctx context.Context, source string, due time.Time) (c
 	}
 	// The pull releases the claim when it ends; this only covers a run
 	// that ends before it starts pulling (the source rests, say).
-	return ctx, func() { d.claims.Release(context.WithoutCancel(ctx), source) }, true
+	return ctx, func() { d.claims.Release(context.WithoutCancel(ctx), source, due) }, true
 }
 
 // claimDue claims, for their current due times, the sources of g named by
 // ids (default: all, paused ones aside), and returns those this daemon
-// won: the pulls it starts by itself (at start, after a reload adding
+// won, and the function that gives up the claims its pulls did not use:
+// the pulls a daemon starts by itself (at start, after a reload adding
 // sources) are shared out like scheduled ones.
-func (d *Daemon) claimDue(g *generation, ids []string) []string {
+func (d *Daemon) claimDue(g *generation, ids []string) ([]string, func()) {
 	if len(ids) == 0 {
 		for _, src := range g.cfg.Sources {
 			if !src.Paused {
@@ -57,16 +58,21 @@ func (d *Daemon) claimDue(g *generation, ids []string) []string {
 	}
 	now := d.now()
 	var won []string
+	var releases []func()
 	for _, id := range ids {
 		src, ok := g.cfg.SourceByID(id)
 		if !ok {
 			continue
 		}
-		if _, _, ok := d.claimGate(d.pullCtx, id, d.sched.Due(g.cfg, src, now)); ok {
-			won = append(won, id)
+		if _, release, ok := d.claimGate(d.pullCtx, id, d.sched.Due(g.cfg, src, now)); ok {
+			won, releases = append(won, id), append(releases, release)
 		}
 	}
-	return won
+	return won, func() {
+		for _, release := range releases {
+			release()
+		}
+	}
 }
 
 // takeOverLapsed pulls the sources whose claims lapsed mid-pull (their

@@ -50,9 +50,16 @@ func (c PullClaims) ClaimDue(ctx context.Context, id string, due time.Time) (boo
 	return res.RowsAffected == 1, nil
 }
 
-// Release gives up the claim of source id if this daemon holds it.
-func (c PullClaims) Release(ctx context.Context, id string) error {
-	return c.Store.ReleaseLease(ctx, claimPrefix+id, c.Holder)
+// Release gives up this daemon's claim of source id for due, if it still
+// holds it (a pull that never started; one that did releases its claim
+// itself).
+func (c PullClaims) Release(ctx context.Context, id string, due time.Time) error {
+	err := c.Store.db.WithContext(ctx).Exec("UPDATE leases SET holder = '', until = ? WHERE name = ? AND holder = ? AND due = ?",
+		time.Unix(0, 0).UTC(), claimPrefix+id, c.Holder, due.UTC()).Error
+	if err != nil {
+		return fmt.Errorf("store: release claim %s: %w", claimPrefix+id, err)
+	}
+	return nil
 }
 
 // LapsedClaims lists the sources whose pull was claimed and never
