@@ -38,6 +38,9 @@ import (
 var migrations = []migration{
 	{version: 1, name: "the schema of the releases before numbered migrations", up: execSQL(v1SQLite, v1Postgres)},
 	{version: 2, name: "prune the alternates earlier releases' Prune left behind", up: pruneOrphans},
+	{version: 3, name: "stories keep their photos' captions and alt text", up: execSQL(
+		[]string{"ALTER TABLE `stories` ADD COLUMN `photos` text"},
+		[]string{`ALTER TABLE "stories" ADD COLUMN "photos" text`})},
 }
 
 // migration is one numbered change of the schema (or of the data it
