@@ -1,6 +1,7 @@
 // Package publisher turns stored stories into RSS 2.0, Atom 1.0 and JSON
-// Feed 1.1 documents, one set per section, and serves them over HTTP with an
-// index page.
+// Feed 1.1 documents, one set per section, and serves them over HTTP; it
+// also caches and serves the reading site's pages (pages.go), which package
+// site renders.
 //
 // Partner text is made safe on the way: titles become plain text, HTML is
 // reduced to an allow-list with bluemonday and its relative URLs made
@@ -42,10 +43,6 @@ type StoryReader interface {
 // positive, which only a config built in code can have (config.Load
 // defaults it to the same number).
 const defaultLimit = 50
-
-// indexCacheControl lets clients and proxies reuse the index page, which
-// changes only with the config, for an hour.
-const indexCacheControl = "public, max-age=3600"
 
 // format is one of the feed formats and the extension it is served under.
 type format struct {
@@ -89,8 +86,6 @@ type Publisher struct {
 	maxAge   map[string]time.Duration // by section; see sectionMaxAges
 	cache    *cache
 	clean    *cleanCache
-	index    *rendering
-	indexErr error
 	mux      *http.ServeMux
 	log      *slog.Logger // nil: slog.Default()
 	// hub is the WebSub hub told of every change ("" for none).
@@ -134,13 +129,10 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		}
 	}
 	p.clean = newCleanCache(shown)
-	p.index, p.indexErr = p.renderIndex()
 
 	p.mux = http.NewServeMux()
-	p.mux.HandleFunc("GET /{$}", p.serveIndex)
 	p.mux.HandleFunc("GET /feeds/{file}", p.serveFeed)
 	p.mux.HandleFunc("GET /opml", p.serveOPML)
-	p.mux.HandleFunc("GET /sections/{id}", p.serveSectionPage)
 	p.mux.HandleFunc("GET /feeds/{section}/archive/{page}", p.serveArchive)
 	return p
 }
@@ -161,9 +153,10 @@ func withAllFeed(sections []config.Section) []config.Section {
 	return append(slices.Clone(sections), all)
 }
 
-// Handler returns the HTTP handler serving the index page at / and the
-// feeds at /feeds/{section}.rss, .atom and .json. GET and HEAD are served;
-// other methods get 405.
+// Handler returns the HTTP handler serving the feeds at
+// /feeds/{section}.rss, .atom and .json, their archives and /opml (the
+// reading site's pages are package site's). GET and HEAD are served; other
+// methods get 405.
 func (p *Publisher) Handler() http.Handler {
 	return p.mux
 }
@@ -186,8 +179,10 @@ func (p *Publisher) Invalidate(sectionIDs ...string) {
 	for _, id := range p.allIDs {
 		drop[id] = true
 	}
+	hub := sortedKeys(drop)
+	drop[pageSpace] = true
 	p.cache.invalidate(drop)
-	p.notifyHub(sortedKeys(drop))
+	p.notifyHub(hub)
 }
 
 // serveFeed serves /feeds/{section}.{ext}.
