@@ -26,6 +26,7 @@ import (
 	"wirefeed/aggregator"
 	"wirefeed/config"
 	"wirefeed/publisher"
+	"wirefeed/site"
 	"wirefeed/store"
 	"wirefeed/web"
 )
@@ -79,10 +80,11 @@ type Daemon struct {
 
 // generation is everything built from one config.
 type generation struct {
-	cfg *config.Config
-	sum [sha256.Size]byte // of the config file's contents
-	agg *aggregator.Aggregator
-	pub *publisher.Publisher
+	cfg  *config.Config
+	sum  [sha256.Size]byte // of the config file's contents
+	agg  *aggregator.Aggregator
+	pub  *publisher.Publisher
+	site *site.Site
 }
 
 // Open opens the store cfg names and builds the daemon on it. Close it when
@@ -175,7 +177,8 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config, sum [sha256.Size
 		Guard:    fetchGuard(cfg),
 		Pulls:    d.pulls,
 	})
-	return &generation{cfg: cfg, sum: sum, agg: agg, pub: pub}, nil
+	pages := site.New(cfg, d.store, pub, site.Options{Log: d.log})
+	return &generation{cfg: cfg, sum: sum, agg: agg, pub: pub, site: pages}, nil
 }
 
 func (d *Daemon) current() *generation { return d.gen.Load() }
@@ -193,6 +196,9 @@ func (d *Daemon) Aggregator() *aggregator.Aggregator { return d.current().agg }
 // Publisher renders the feeds and pages of the config the daemon runs on
 // now.
 func (d *Daemon) Publisher() *publisher.Publisher { return d.current().pub }
+
+// Site serves the reading site of the config the daemon runs on now.
+func (d *Daemon) Site() http.Handler { return d.current().site }
 
 // Store is the daemon's database.
 func (d *Daemon) Store() *store.Store { return d.store }
