@@ -124,7 +124,7 @@ func (s *Site) chrome(sh *shared, pageTitle, description, current string) chrome
 		c.Title = pageTitle + " — " + s.cfg.Site.Title
 	}
 	if sh != nil {
-		c.Sidebar, c.Photos = sh.sidebar, sh.photos
+		c.Sidebar, c.Strip = sh.sidebar, sh.photos
 	}
 	for _, sec := range s.listed {
 		c.Nav = append(c.Nav, navLink{Title: title(sec), URL: s.sectionURL(sec.ID), Current: sec.ID == current})

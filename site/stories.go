@@ -66,10 +66,27 @@ func slug(title string) string {
 // partner's when it is a well-formed tag, else guessed from the script of
 // its title (Thai, Japanese, Korean, Chinese), else "".
 func langOf(st *store.Story) string {
-	if tag := strings.TrimSpace(st.Language); validTag(tag) {
-		return tag
+	script := scriptLang(st.Title)
+	tag := strings.TrimSpace(st.Language)
+	if !validTag(tag) {
+		return script
 	}
-	for _, r := range st.Title {
+	primary, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	switch primary {
+	case "th", "ja", "zh", "ko":
+		// A wire declaring one language for a feed that mixes: a title
+		// without that language's script is not in it.
+		if script != primary {
+			return script
+		}
+	}
+	return tag
+}
+
+// scriptLang guesses a language from the script of text: Thai, Japanese
+// (kana), Korean, Chinese (Han without kana), else "".
+func scriptLang(text string) string {
+	for _, r := range text {
 		switch {
 		case unicode.Is(unicode.Thai, r):
 			return "th"
@@ -79,7 +96,7 @@ func langOf(st *store.Story) string {
 			return "ko"
 		}
 	}
-	for _, r := range st.Title {
+	for _, r := range text {
 		if unicode.Is(unicode.Han, r) {
 			return "zh"
 		}

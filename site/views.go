@@ -24,7 +24,7 @@ type chrome struct {
 	Status      string
 	Sitemap     string
 	Sidebar     []sidebarSection // the newest headline of each section
-	Photos      []photoCard      // the newest stories with a picture
+	Strip       []photoCard      // the Photos block: the newest stories with a picture
 	Year        int
 }
 
