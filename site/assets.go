@@ -20,6 +20,17 @@ var cssPath = func() string {
 	return "/assets/site-" + hex.EncodeToString(sum[:6]) + ".css"
 }()
 
+//go:embed assets/favicon.svg
+var favicon []byte
+
+// serveFavicon serves the site's icon at /favicon.ico, where browsers
+// look for it unasked.
+func (s *Site) serveFavicon(w http.ResponseWriter, r *http.Request) {
+	s.serveCached(w, r, "/favicon.ico", func(context.Context) (publisher.Page, error) {
+		return publisher.Page{Body: favicon, ContentType: "image/svg+xml", CacheControl: "public, max-age=86400"}, nil
+	})
+}
+
 // serveCSS serves the stylesheet, compressed once like the pages.
 func (s *Site) serveCSS(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, cssPath, func(context.Context) (publisher.Page, error) {

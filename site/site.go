@@ -78,6 +78,7 @@ func New(cfg *config.Config, r Reader, pub *publisher.Publisher, opts Options) *
 	s.mux.HandleFunc("GET "+sizeCSSPath, serveTextSizeCSS)
 	s.mux.HandleFunc("GET "+cssPath, s.serveCSS)
 	s.mux.HandleFunc("GET /robots.txt", s.serveRobots)
+	s.mux.HandleFunc("GET /favicon.ico", s.serveFavicon)
 	s.mux.HandleFunc("GET /sitemap.xml", s.serveSitemap)
 	s.mux.HandleFunc("GET /sitemap-news.xml", s.serveNewsSitemap)
 	return s
@@ -86,7 +87,7 @@ func New(cfg *config.Config, r Reader, pub *publisher.Publisher, opts Options) *
 // Handles reports whether path is one of the site's.
 func Handles(path string) bool {
 	switch path {
-	case "/", "/textsize", sizeCSSPath, cssPath, "/robots.txt", "/sitemap.xml", "/sitemap-news.xml":
+	case "/", "/textsize", sizeCSSPath, cssPath, "/robots.txt", "/favicon.ico", "/sitemap.xml", "/sitemap-news.xml":
 		return true
 	}
 	return strings.HasPrefix(path, "/sections/")
