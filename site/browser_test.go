@@ -279,7 +279,9 @@ func TestBrowserReading(t *testing.T) {
 	})
 
 	t.Run("text size persists across pages", func(t *testing.T) {
-		size := func() string { return evalString(t, ctx, `getComputedStyle(document.querySelector('.article-text .body p')).fontSize`) }
+		size := func() string {
+			return evalString(t, ctx, `getComputedStyle(document.querySelector('.article-text .body p')).fontSize`)
+		}
 		run(t, ctx, chromedp.Navigate(article))
 		if got := size(); got != "18px" {
 			t.Fatalf("article text %s before a choice, want 18px", got)
