@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/css"
-	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
@@ -153,26 +150,6 @@ func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 	if err := chromedp.Run(ctx, actions...); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// fontsOf returns the fonts the browser rendered the first node matching
-// sel with, and how many glyphs each drew.
-func fontsOf(t *testing.T, ctx context.Context, sel string) []*css.PlatformFontUsage {
-	t.Helper()
-	var nodes []*cdp.Node
-	run(t, ctx, chromedp.Nodes(sel, &nodes, chromedp.ByQuery))
-	var fonts []*css.PlatformFontUsage
-	run(t, ctx, dom.Enable(), css.Enable(), chromedp.ActionFunc(func(ctx context.Context) error {
-		// The node's text is in its child text nodes.
-		var err error
-		target := nodes[0].NodeID
-		if len(nodes[0].Children) > 0 {
-			target = nodes[0].Children[0].NodeID
-		}
-		fonts, err = css.GetPlatformFontsForNode(target).Do(ctx)
-		return err
-	}))
-	return fonts
 }
 
 // boxesIn returns the characters of the first node matching sel that
