@@ -88,6 +88,10 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	} else if n.scanImages {
 		st.Image = n.resolve(firstImage(item.Content, item.Description))
 	}
+	st.Photos = n.photos(item)
+	if st.Summary == "" && st.Content == "" {
+		st.Summary = mediaDescription(item) // a partner that sends pictures only
+	}
 
 	st.Published = n.date(item.Published, item.PublishedParsed)
 	if st.Published.IsZero() {
@@ -157,6 +161,9 @@ func (n *normalizer) contentHash(st store.Story) string {
 	}
 	for _, e := range st.Enclosures {
 		parts = append(parts, "e", e.URL, e.Type, strconv.FormatInt(e.Length, 10))
+	}
+	for _, p := range st.Photos {
+		parts = append(parts, "p", p.URL, p.Caption, p.Alt, p.Credit)
 	}
 	return n.sum(parts...)
 }

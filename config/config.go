@@ -35,6 +35,8 @@ type Config struct {
 	Retention Retention `yaml:"retention"`
 	// Admin configures the admin API.
 	Admin Admin `yaml:"admin"`
+	// Site describes the reading site: masthead and time zone.
+	Site Site `yaml:"site"`
 	// Schedule is the default poll schedule of every source, as parsed by
 	// cron.ParseStandard: a 5-field cron expression or a descriptor such as
 	// "@every 10m" or "@hourly" (default "@every 10m").

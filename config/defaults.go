@@ -31,6 +31,8 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 	setDefault(&c.Storage.Path, defaultDBPath)
 	setDefault(&c.Schedule, defaultSchedule)
 	setDefault(&c.Timezone, defaultTimezone)
+	setDefault(&c.Site.Title, defaultSiteTitle)
+	setDefault(&c.Site.Timezone, c.Timezone)
 	setDefault(&c.Fetch.Timeout, defaultTimeout)
 	if !isSet("fetch.jitter") {
 		setDefault(&c.Fetch.Jitter, defaultJitter)
@@ -80,6 +82,7 @@ func setDefault[T comparable](v *T, def T) {
 // compiled by validation, which checks them.)
 func (c *Config) prepare(lines map[string]int) {
 	c.loc = c.Location()
+	c.Site.loc = c.SiteLocation()
 	c.lines = lines
 	c.parseSchedules()
 	for i := range c.Sources {

@@ -126,3 +126,14 @@ func TestLocationWithoutParse(t *testing.T) {
 		t.Errorf("Asia/Tokyo: %v", loc)
 	}
 }
+
+func TestSiteDefaults(t *testing.T) {
+	c := mustParse(t, "timezone: Asia/Bangkok\n"+minimal)
+	if c.Site.Title != "wirefeed" || c.Site.Timezone != "Asia/Bangkok" || c.SiteLocation().String() != "Asia/Bangkok" {
+		t.Errorf("site without a site block = %+v in %s; want title wirefeed, the scheduler's zone", c.Site, c.SiteLocation())
+	}
+	c = mustParse(t, "site:\n  title: Asia Wire Journal\n  timezone: Asia/Tokyo\n"+minimal)
+	if c.Site.Title != "Asia Wire Journal" || c.SiteLocation().String() != "Asia/Tokyo" || c.Location() != time.UTC {
+		t.Errorf("site = %+v in %s, scheduler in %s", c.Site, c.SiteLocation(), c.Location())
+	}
+}

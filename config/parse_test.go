@@ -145,6 +145,7 @@ func TestDefaults(t *testing.T) {
 		Log:        Log{Format: "text", Level: "info"},
 		Duplicates: Duplicates{Window: Duration(72 * time.Hour)},
 		Retention:  Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
+		Site:       Site{Title: "wirefeed", Timezone: "UTC", loc: time.UTC},
 		Schedule:   "@every 10m",
 		Timezone:   "UTC",
 		Sections:   []Section{{ID: "news", Limit: 50}},

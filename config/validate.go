@@ -62,6 +62,11 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		v.errorf("timezone", "unknown time zone %q: want an IANA name such as \"UTC\" or \"Asia/Bangkok\"", c.Timezone)
 	}
+	if c.Site.Timezone != c.Timezone {
+		if _, err := time.LoadLocation(c.Site.Timezone); err != nil {
+			v.errorf("site.timezone", "unknown time zone %q: want an IANA name such as \"UTC\" or \"Asia/Tokyo\"", c.Site.Timezone)
+		}
+	}
 	if c.Fetch.Timeout <= 0 {
 		v.errorf("fetch.timeout", "must be greater than 0, got %s", c.Fetch.Timeout)
 	}

@@ -102,6 +102,9 @@ func TestValidate(t *testing.T) {
 		{"source schedule", withSource + "    schedule: '@every 1m'\n", nil},
 		{"bad source schedule", withSource + "    schedule: '61 * * * *'\n", []string{`t.yaml:9: sources[0].schedule: invalid schedule "61 * * * *"`}},
 		{"bad timezone", "timezone: Mars/Olympus\n" + minimal, []string{`t.yaml:1: timezone: unknown time zone "Mars/Olympus"`}},
+		{"site", "site:\n  title: Asia Wire Journal\n  tagline: News\n  timezone: Asia/Tokyo\n" + minimal, nil},
+		{"bad site timezone", "site:\n  title: T\n  timezone: Asia/Atlantis\n" + minimal, []string{`t.yaml:3: site.timezone: unknown time zone "Asia/Atlantis"`}},
+		{"unknown site key", "site:\n  colour: red\n" + minimal, []string{`t.yaml:2: site: unknown key "colour"`}},
 
 		// Fetch.
 		{"negative timeout", "fetch:\n  timeout: -5s\n" + minimal, []string{"t.yaml:2: fetch.timeout: must be greater than 0, got -5s"}},

@@ -27,6 +27,7 @@ import (
 	"wirefeed/aggregator"
 	"wirefeed/config"
 	"wirefeed/publisher"
+	"wirefeed/site"
 	"wirefeed/store"
 	"wirefeed/web"
 )
@@ -127,6 +128,7 @@ type generation struct {
 	siteVersion int64
 	agg         *aggregator.Aggregator
 	pub         *publisher.Publisher
+	site        *site.Site
 }
 
 // Open opens the store cfg names and builds the daemon on it. Close it when
@@ -253,7 +255,8 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config, sum [sha256.Size
 		Guard:    fetchGuard(cfg),
 		Pulls:    d.pulls,
 	})
-	return &generation{cfg: cfg, sum: sum, agg: agg, pub: pub}, nil
+	pages := site.New(cfg, d.store, pub, site.Options{Log: d.log})
+	return &generation{cfg: cfg, sum: sum, agg: agg, pub: pub, site: pages}, nil
 }
 
 func (d *Daemon) current() *generation { return d.gen.Load() }
@@ -271,6 +274,9 @@ func (d *Daemon) Aggregator() *aggregator.Aggregator { return d.current().agg }
 // Publisher renders the feeds and pages of the config the daemon runs on
 // now.
 func (d *Daemon) Publisher() *publisher.Publisher { return d.current().pub }
+
+// Site serves the reading site of the config the daemon runs on now.
+func (d *Daemon) Site() http.Handler { return d.current().site }
 
 // Store is the daemon's database.
 func (d *Daemon) Store() *store.Store { return d.store }

@@ -108,6 +108,10 @@ type cache struct {
 	// invalidation may have read the old stories, so it is served to those
 	// already waiting for it but not cached.
 	gen map[string]uint64
+	// count is how many renderings of each section are cached, and limit
+	// bounds it for the sections that have one (pageSpace).
+	count map[string]int
+	limit map[string]int
 
 	// joined, when set, is called each time a request starts waiting for a
 	// rendering already in progress (tests use it to know all are waiting).
@@ -128,6 +132,8 @@ func newCache() *cache {
 		done:     make(map[cacheKey]*rendering),
 		inflight: make(map[cacheKey]*flight),
 		gen:      make(map[string]uint64),
+		count:    make(map[string]int),
+		limit:    map[string]int{pageSpace: maxCachedPages},
 	}
 }
 
@@ -171,7 +177,7 @@ func (c *cache) get(ctx context.Context, key cacheKey, render func() (*rendering
 			delete(c.inflight, key)
 		}
 		if f.err == nil && c.gen[key.section] == gen {
-			c.done[key] = f.res
+			c.put(key, f.res)
 		}
 		c.mu.Unlock()
 		close(f.done)
@@ -179,6 +185,25 @@ func (c *cache) get(ctx context.Context, key cacheKey, render func() (*rendering
 	f.res, f.err = render()
 	finished = true
 	return f.res, f.err
+}
+
+// put caches res under key, first dropping another rendering of the same
+// section, chosen at random, when the section is at its limit; c.mu must
+// be held.
+func (c *cache) put(key cacheKey, res *rendering) {
+	if _, ok := c.done[key]; !ok {
+		if limit, ok := c.limit[key.section]; ok && c.count[key.section] >= limit {
+			for k := range c.done { // map order is random
+				if k.section == key.section {
+					delete(c.done, k)
+					c.count[k.section]--
+					break
+				}
+			}
+		}
+		c.count[key.section]++
+	}
+	c.done[key] = res
 }
 
 // invalidate drops the renderings of the given sections, cached or in
@@ -192,6 +217,7 @@ func (c *cache) invalidate(sections map[string]bool) {
 	for k := range c.done {
 		if sections[k.section] {
 			delete(c.done, k)
+			c.count[k.section]--
 		}
 	}
 	for k := range c.inflight {

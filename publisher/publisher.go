@@ -1,6 +1,7 @@
 // Package publisher turns stored stories into RSS 2.0, Atom 1.0 and JSON
-// Feed 1.1 documents, one set per section, and serves them over HTTP with an
-// index page.
+// Feed 1.1 documents, one set per section, and serves them over HTTP; it
+// also caches and serves the reading site's pages (pages.go), which package
+// site renders.
 //
 // Partner text is made safe on the way: titles become plain text, HTML is
 // reduced to an allow-list with bluemonday and its relative URLs made
@@ -42,10 +43,6 @@ type StoryReader interface {
 // positive, which only a config built in code can have (config.Load
 // defaults it to the same number).
 const defaultLimit = 50
-
-// indexCacheControl lets clients and proxies reuse the index page, which
-// changes only with the config, for an hour.
-const indexCacheControl = "public, max-age=3600"
 
 // format is one of the feed formats and the extension it is served under.
 type format struct {
@@ -89,8 +86,6 @@ type Publisher struct {
 	maxAge   map[string]time.Duration // by section; see sectionMaxAges
 	cache    *cache
 	clean    *cleanCache
-	index    *rendering
-	indexErr error
 	mux      *http.ServeMux
 	log      *slog.Logger // nil: slog.Default()
 	// hub is the WebSub hub told of every change ("" for none).
@@ -134,13 +129,10 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		}
 	}
 	p.clean = newCleanCache(shown)
-	p.index, p.indexErr = p.renderIndex()
 
 	p.mux = http.NewServeMux()
-	p.mux.HandleFunc("GET /{$}", p.serveIndex)
 	p.mux.HandleFunc("GET /feeds/{file}", p.serveFeed)
 	p.mux.HandleFunc("GET /opml", p.serveOPML)
-	p.mux.HandleFunc("GET /sections/{id}", p.serveSectionPage)
 	p.mux.HandleFunc("GET /feeds/{section}/archive/{page}", p.serveArchive)
 	return p
 }
@@ -161,9 +153,10 @@ func withAllFeed(sections []config.Section) []config.Section {
 	return append(slices.Clone(sections), all)
 }
 
-// Handler returns the HTTP handler serving the index page at / and the
-// feeds at /feeds/{section}.rss, .atom and .json. GET and HEAD are served;
-// other methods get 405.
+// Handler returns the HTTP handler serving the feeds at
+// /feeds/{section}.rss, .atom and .json, their archives and /opml (the
+// reading site's pages are package site's). GET and HEAD are served; other
+// methods get 405.
 func (p *Publisher) Handler() http.Handler {
 	return p.mux
 }
@@ -177,16 +170,17 @@ func (p *Publisher) ObserveCache(fn func(outcome string)) { p.cache.observe = fn
 // The next request for one of their feeds renders it from the store again.
 // Unknown section ids are ignored.
 func (p *Publisher) Invalidate(sectionIDs ...string) {
-	p.notifyHub(sortedKeys(p.forget(sectionIDs)))
+	p.notifyHub(p.forget(sectionIDs))
 }
 
 // Refresh drops the renderings of the given sections, like Invalidate,
 // but tells no WebSub hub: for changes another daemon made and announced.
 func (p *Publisher) Refresh(sectionIDs ...string) { p.forget(sectionIDs) }
 
-// forget drops the renderings of the given sections and of the sections
-// showing every story, and returns which were dropped.
-func (p *Publisher) forget(sectionIDs []string) map[string]bool {
+// forget drops the renderings of the given sections, of the sections
+// showing every story and of the site's pages, and returns the sections
+// whose feeds changed.
+func (p *Publisher) forget(sectionIDs []string) []string {
 	drop := make(map[string]bool, len(sectionIDs)+len(p.allIDs))
 	for _, id := range sectionIDs {
 		if _, ok := p.byID[id]; ok {
@@ -196,8 +190,10 @@ func (p *Publisher) forget(sectionIDs []string) map[string]bool {
 	for _, id := range p.allIDs {
 		drop[id] = true
 	}
+	feeds := sortedKeys(drop)
+	drop[pageSpace] = true
 	p.cache.invalidate(drop)
-	return drop
+	return feeds
 }
 
 // serveFeed serves /feeds/{section}.{ext}.

@@ -227,7 +227,7 @@ func TestNotFound(t *testing.T) {
 
 func TestMethodNotAllowed(t *testing.T) {
 	p, _ := newTestPublisher(t)
-	for _, path := range []string{"/feeds/nation.rss", "/"} {
+	for _, path := range []string{"/feeds/nation.rss", "/opml"} {
 		res := get(t, p.Handler(), "POST", path)
 		if res.StatusCode != http.StatusMethodNotAllowed {
 			t.Errorf("POST %s: status %d, want 405", path, res.StatusCode)

@@ -47,6 +47,9 @@ var migrations = []migration{
 	{version: 5, name: "the site's config, versioned, for daemons sharing a database", up: execSQL(
 		[]string{"CREATE TABLE `site_configs` (`version` integer PRIMARY KEY, `document` text NOT NULL, `author` text NOT NULL DEFAULT '', `saved_at` datetime NOT NULL)"},
 		[]string{`CREATE TABLE "site_configs" ("version" bigint PRIMARY KEY, "document" text NOT NULL, "author" text NOT NULL DEFAULT '', "saved_at" timestamptz NOT NULL)`})},
+	{version: 6, name: "stories keep their photos' captions and alt text", up: execSQL(
+		[]string{"ALTER TABLE `stories` ADD COLUMN `photos` text"},
+		[]string{`ALTER TABLE "stories" ADD COLUMN "photos" text`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

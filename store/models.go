@@ -64,6 +64,22 @@ type Enclosure struct {
 	Length int64  `json:"length,omitempty"`
 }
 
+// Photo is a picture that goes with a story, as the partner described it:
+// a Media RSS media:content or media:thumbnail, an enclosure, or an image
+// in the story's HTML. Caption is the partner's text about the picture
+// (media:description, media:title, a figcaption); Alt is what stands in for
+// it when it cannot be seen (the img alt, else the caption).
+type Photo struct {
+	URL     string `json:"url"`
+	Caption string `json:"caption,omitempty"`
+	Alt     string `json:"alt,omitempty"`
+	Credit  string `json:"credit,omitempty"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
+	// Thumbnail is set for media:thumbnail, a small picture meant for lists.
+	Thumbnail bool `json:"thumbnail,omitempty"`
+}
+
 // Story is one partner story, stored once per (source, key). Times are UTC,
 // truncated to the second. It is a plain value: what the database holds is
 // storyRow (rows.go), converted at the store's boundary.
@@ -90,6 +106,9 @@ type Story struct {
 	Enclosures []Enclosure
 	Image      string
 	Language   string
+	// Photos are the story's pictures with their captions, in the order the
+	// partner gave them (see Photo); stored since schema version 3.
+	Photos []Photo
 
 	// Published is the partner's publication time (or the time first seen
 	// when the partner gave none); Updated moves whenever the content changes.

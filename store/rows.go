@@ -58,6 +58,7 @@ type storyRow struct {
 	Enclosures   []Enclosure `gorm:"serializer:json"`
 	Image        string
 	Language     string
+	Photos       []Photo `gorm:"serializer:json"`
 	Published    time.Time
 	Updated      time.Time
 	FirstSeen    time.Time

@@ -333,8 +333,12 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			if err != nil {
 				return 0, 0, err
 			}
+			photos, err := jsonColumn(st.Photos)
+			if err != nil {
+				return 0, 0, err
+			}
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
-				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language,
+				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language, photos,
 				st.Published, st.Updated, now, st.ContentHash,
 				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf)
 		}
@@ -365,6 +369,10 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			}
 		}
 		if st.DuplicateOf != 0 {
+			// An alternate: the published copy's page lists it.
+			if err := s.touch(tx, st.DuplicateOf, changed); err != nil {
+				return 0, 0, err
+			}
 			continue
 		}
 		for _, sec := range st.Sections {
@@ -393,6 +401,20 @@ func (s *Store) unplace(tx *gorm.DB, storyID int64, changed map[string]bool) err
 		return fmt.Errorf("sections of story %d: %w", storyID, err)
 	}
 	if err := tx.Where("story_id = ?", storyID).Delete(&storySectionRow{}).Error; err != nil {
+		return fmt.Errorf("sections of story %d: %w", storyID, err)
+	}
+	for _, sec := range sections {
+		changed[sec] = true
+	}
+	return nil
+}
+
+// touch notes the sections of a published story as changed: what is shown
+// of it changed although it stays where it is (another partner's copy
+// joined it, or was edited).
+func (s *Store) touch(tx *gorm.DB, storyID int64, changed map[string]bool) error {
+	var sections []string
+	if err := tx.Model(&storySectionRow{}).Where("story_id = ?", storyID).Pluck("section_id", &sections).Error; err != nil {
 		return fmt.Errorf("sections of story %d: %w", storyID, err)
 	}
 	for _, sec := range sections {
@@ -444,7 +466,7 @@ func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdat
 		set := storyRow(row)
 		err := tx.Model(&storyRow{ID: u.old.ID}).
 			Select("key", "guid", "link", "title", "summary", "content", "authors", "categories",
-				"enclosures", "image", "language", "updated", "content_hash", "canonical_url", "signature").
+				"enclosures", "image", "language", "photos", "updated", "content_hash", "canonical_url", "signature").
 			Updates(&set).Error
 		if err != nil {
 			return fmt.Errorf("update story %d: %w", u.old.ID, err)
@@ -454,7 +476,12 @@ func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdat
 			return fmt.Errorf("update story %d: %w", u.old.ID, err)
 		}
 		if u.old.DuplicateOf != 0 {
-			continue // an alternate: its published copy keeps the sections
+			// An alternate: its published copy keeps the sections, and its
+			// page lists the edited copy.
+			if err := s.touch(tx, u.old.DuplicateOf, changed); err != nil {
+				return err
+			}
+			continue
 		}
 		placements := make([]storySectionRow, 0, len(row.Sections))
 		for _, sec := range row.Sections {

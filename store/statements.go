@@ -32,7 +32,7 @@ func (q *statementSQL) insertIgnoring() (verb, tail string) {
 
 var insertStoryColumns = []string{
 	"source_id", "key", "public_id", "guid", "link", "title", "summary", "content",
-	"authors", "categories", "enclosures", "image", "language",
+	"authors", "categories", "enclosures", "image", "language", "photos",
 	"published", "updated", "first_seen", "content_hash",
 	"canonical_url", "signature", "feed_id", "duplicate_of",
 }

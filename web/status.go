@@ -82,19 +82,33 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
-// When formats a time for an operator, "never" for none.
-func When(t *time.Time) string {
+// When formats a time for a person in the zone loc (the site's), with
+// the zone's abbreviation; "never" for none.
+func When(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return "never"
 	}
-	return t.Format("2006-01-02 15:04:05Z")
+	return t.In(loc).Format("2006-01-02 15:04:05 MST")
 }
 
 //go:embed templates/status.html
 var statusFS embed.FS
 
-var statusPage = template.Must(template.New("status.html").Funcs(template.FuncMap{"when": When}).
+// statusPage is the HTML /status. Its "when" writes a time for people in
+// the site's zone with the UTC instant in a <time> element; the function
+// is replaced per request (on a clone) by one that knows the zone.
+var statusPage = template.Must(template.New("status.html").
+	Funcs(template.FuncMap{"when": func(*time.Time) template.HTML { return "" }}).
 	ParseFS(statusFS, "templates/status.html"))
+
+// statusTime is t as the status page shows it.
+func statusTime(t *time.Time, loc *time.Location) template.HTML {
+	if t == nil {
+		return "never"
+	}
+	return template.HTML(`<time datetime="` + t.UTC().Format(time.RFC3339) + `">` +
+		template.HTMLEscapeString(When(t, loc)) + `</time>`)
+}
 
 // serveStatus answers GET /status: JSON for clients that ask for it (Accept
 // application/json, or ?format=json), else a small HTML page.
@@ -121,7 +135,14 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := statusPage.Execute(w, rows); err != nil {
+	page, err := statusPage.Clone()
+	if err != nil {
+		h.log.Error("status page", "err", err)
+		return
+	}
+	loc := h.daemon.Config().SiteLocation()
+	page.Funcs(template.FuncMap{"when": func(t *time.Time) template.HTML { return statusTime(t, loc) }})
+	if err := page.Execute(w, rows); err != nil {
 		h.log.Error("status page", "err", err)
 	}
 }

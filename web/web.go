@@ -1,5 +1,6 @@
 // Package web is wirefeed's HTTP surface: it routes each request to the
-// feeds and pages (package publisher), the status and story views, the
+// feeds (package publisher), the reading site's pages (package site), the
+// status and story views, the
 // health checks, the metrics and the admin API, and counts what it
 // answered. It holds no state of its own: what it serves comes from the
 // running daemon, read afresh on every request, so a reload is seen at once.
@@ -15,6 +16,7 @@ import (
 
 	"wirefeed/config"
 	"wirefeed/publisher"
+	"wirefeed/site"
 	"wirefeed/store"
 )
 
@@ -22,8 +24,10 @@ import (
 type Daemon interface {
 	// Config is the config the daemon runs on now.
 	Config() *config.Config
-	// Publisher renders the feeds and pages of that config.
+	// Publisher renders the feeds of that config.
 	Publisher() *publisher.Publisher
+	// Site serves the reading site's pages of that config.
+	Site() http.Handler
 	// Admin is the admin API's handler.
 	Admin() http.Handler
 	// Ready says whether the daemon does its work (serves, writes, and
@@ -96,6 +100,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.count("admin", w, r, h.daemon.Admin())
 	case strings.HasPrefix(path, "/feeds/"):
 		h.count("feed", w, r, h.daemon.Publisher().Handler())
+	case site.Handles(path):
+		h.count("page", w, r, h.daemon.Site())
 	default:
 		h.count("page", w, r, h.daemon.Publisher().Handler())
 	}

@@ -30,11 +30,12 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeSourceTable(e.stdout, rows)
+	return writeSourceTable(e.stdout, rows, cfg.SiteLocation())
 }
 
 // writeSourceTable prints statuses as an aligned text table.
-func writeSourceTable(w io.Writer, rows []web.SourceStatus) error {
+// Times are shown in loc, the site's zone.
+func writeSourceTable(w io.Writer, rows []web.SourceStatus, loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tITEMS\tFAILURES\tNEXT RUN\tLAST ERROR")
 	for _, r := range rows {
@@ -42,20 +43,20 @@ func writeSourceTable(w io.Writer, rows []web.SourceStatus) error {
 		if r.HTTPStatus != 0 {
 			status = fmt.Sprint(r.HTTPStatus)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.ID, web.When(r.LastAttempt), web.When(r.LastSuccess),
-			status, r.ItemsSeen, r.Failures, nextRun(r), oneLine(r.LastError))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.ID, web.When(r.LastAttempt, loc), web.When(r.LastSuccess, loc),
+			status, r.ItemsSeen, r.Failures, nextRun(r, loc), oneLine(r.LastError))
 	}
 	return tw.Flush()
 }
 
-func nextRun(r web.SourceStatus) string {
+func nextRun(r web.SourceStatus, loc *time.Location) string {
 	if r.Disabled {
 		return "disabled(410)"
 	}
 	if r.Paused {
 		return "paused"
 	}
-	return web.When(r.NextRun)
+	return web.When(r.NextRun, loc)
 }
 
 func oneLine(s string) string {

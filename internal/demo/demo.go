@@ -25,6 +25,10 @@ const configText = `server:
   base_url: "BASEURL"
 storage:
   path: "DB"
+site:
+  title: Asia Wire Journal
+  tagline: News from Thailand and Japan, from our partner wires
+  timezone: Asia/Bangkok
 schedule: "@every 1m"
 fetch:
   jitter: 0s
