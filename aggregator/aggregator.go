@@ -57,10 +57,9 @@ type Options struct {
 	OnFetch func(Report)
 	// Guard decides which addresses fetches may connect to; it is checked
 	// on every connection (each redirect hop, each DNS answer as dialed).
-	// nil: link-local and cloud metadata addresses are refused, the rest
-	// allowed (netguard.Policy{Allow: fetch.allow_networks}). A Guard
-	// given is used as it is: put cfg.Fetch.AllowPrefixes() in its Allow
-	// to keep the config's allow list.
+	// nil: the config's, cfg.Fetch.Guard() (loopback and private networks
+	// only through fetch.allow_networks; link-local and metadata never).
+	// A Guard given is used as it is, for tests.
 	Guard *netguard.Policy
 	// Pulls is the process's record of pulls in progress. Give every
 	// Aggregator a process builds (one per config it runs on) the same
@@ -115,13 +114,12 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 	return a
 }
 
-// guard is the address policy of fetches: g, or by default one refusing
-// only link-local and metadata addresses, with the config's allow list.
+// guard is the address policy of fetches: g, or by default the config's.
 func guard(cfg *config.Config, g *netguard.Policy) netguard.Policy {
 	if g != nil {
 		return *g
 	}
-	return netguard.Policy{Allow: cfg.Fetch.AllowPrefixes()}
+	return cfg.Fetch.Guard()
 }
 
 func userAgent(baseURL string) string {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"wirefeed/netguard"
 )
 
 // Config is the whole of config.yaml after defaults are applied. Get one
@@ -170,12 +172,19 @@ type Fetch struct {
 	// after failures (default 6h). A failing source is retried at least
 	// this often, for ever.
 	MaxInterval Duration `yaml:"max_interval"`
-	// AllowNetworks lists networks fetches may reach even where the
-	// address guard refuses private addresses (sources added through the
-	// admin API): CIDR prefixes ("10.20.0.0/16") or single addresses.
-	// Link-local and cloud metadata addresses stay refused whatever this
-	// says.
+	// AllowNetworks lists the loopback, private and reserved networks
+	// fetches may reach, which the address guard refuses otherwise: CIDR
+	// prefixes ("10.20.0.0/16") or single addresses. Link-local and cloud
+	// metadata addresses stay refused whatever this says.
 	AllowNetworks []Network `yaml:"allow_networks"`
+}
+
+// Guard is the address policy every fetch connection must pass, in every
+// command: loopback, private and reserved addresses are refused unless
+// AllowNetworks lists them, link-local and cloud metadata addresses always;
+// a refusal names fetch.allow_networks.
+func (f Fetch) Guard() netguard.Policy {
+	return netguard.Policy{DenyPrivate: true, Allow: f.AllowPrefixes(), AllowKey: "fetch.allow_networks"}
 }
 
 // Network is an IP network written as a CIDR prefix ("10.0.0.0/8") or a

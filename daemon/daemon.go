@@ -172,7 +172,6 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config, sum [sha256.Size
 	agg := aggregator.New(cfg, d.store, aggregator.Options{
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
 		OnFetch:  d.metrics.observe,
-		Guard:    fetchGuard(cfg),
 		Pulls:    d.pulls,
 	})
 	return &generation{cfg: cfg, sum: sum, agg: agg, pub: pub}, nil
