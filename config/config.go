@@ -238,8 +238,12 @@ type Source struct {
 	// Name is the partner's display name (default ID).
 	Name string `yaml:"name"`
 	// URL is the absolute http(s) address of the partner's RSS, Atom or
-	// JSON feed.
+	// JSON feed. Credentials belong in Auth; a user name or a key still
+	// written in the URL works, and is hidden wherever the URL is shown.
 	URL string `yaml:"url"`
+	// Auth gives the credentials the partner asks for, each read from an
+	// environment variable; see Auth.
+	Auth Auth `yaml:"auth"`
 	// Schedule overrides the default schedule for this source; see
 	// EffectiveSchedule.
 	Schedule string `yaml:"schedule"`
