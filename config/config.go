@@ -83,6 +83,11 @@ type Admin struct {
 	// "127.0.0.1:8081", so it can be kept off the public interface. Empty:
 	// it is served under /admin/ on server.listen.
 	Listen string `yaml:"listen"`
+	// TrustedProxies lists the reverse proxies in front of the admin API
+	// whose X-Forwarded-For header names the client. Wrong tokens are
+	// throttled per client address: the connection's peer, unless it is
+	// one of these. Empty: X-Forwarded-For is ignored.
+	TrustedProxies []Network `yaml:"trusted_proxies"`
 }
 
 // Enabled reports whether the admin API is on.

@@ -116,7 +116,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		return nil, err
 	}
 	d.gen.Store(g)
-	d.admin.SetToken(cfg.Admin.Token)
+	d.admin.Configure(cfg.Admin)
 	return d, nil
 }
 
