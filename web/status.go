@@ -11,6 +11,7 @@ import (
 
 	"wirefeed/config"
 	"wirefeed/internal/redact"
+	"wirefeed/publisher"
 	"wirefeed/store"
 )
 
@@ -49,10 +50,13 @@ func SourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 	for _, src := range cfg.Sources {
 		s := state[src.ID]
 		row := SourceStatus{
-			ID: src.ID, Name: src.Name, URL: redact.URL(src.URL), Schedule: cfg.ScheduleOf(src),
+			ID: src.ID, Name: publisher.PlainText(src.Name), URL: redact.URL(src.URL), Schedule: cfg.ScheduleOf(src),
 			LastAttempt: utc(s.LastAttempt), LastSuccess: utc(s.LastSuccess),
 			HTTPStatus: s.LastStatus, ItemsSeen: s.ItemsSeen, Failures: s.Failures, LastError: redact.Text(s.LastError),
 			Disabled: s.Disabled, Paused: src.Paused,
+		}
+		if row.Name == "" {
+			row.Name = src.ID // it was all markup
 		}
 		if s.DiscoveredURL != "" && s.DiscoveredFrom == src.URL {
 			row.FeedURL = redact.URL(s.DiscoveredURL)
