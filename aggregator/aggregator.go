@@ -455,11 +455,11 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	rep := Report{Source: src.ID}
 	var rec store.FetchRecord
 	var target string
-	// fail reports err. A discovered feed that is gone or no longer a feed
-	// is forgotten, so the next pull starts again from the source's page.
 	creds, err := sourceCredentials(src, a.lookupEnv)
 	// fail reports err, with the source's secrets and URL credentials
-	// hidden: it is logged, stored and shown.
+	// hidden: it is logged, stored and shown. A discovered feed that is
+	// gone or no longer a feed is forgotten, so the next pull starts again
+	// from the source's page.
 	fail := func(stage string, err error) (Report, store.FetchRecord) {
 		rep.Err = creds.hide(fmt.Errorf("aggregator: %s %s: %w", stage, src.ID, err))
 		rec.Discovery = nil
