@@ -19,6 +19,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,6 +74,8 @@ type Options struct {
 type Server struct {
 	opts     Options
 	tokenSum atomic.Pointer[[sha256.Size]byte] // nil: no token, nobody gets in
+	proxies  atomic.Pointer[[]netip.Prefix]    // trusted proxies (admin.trusted_proxies)
+	throttle *throttle
 	mux      *http.ServeMux
 	// mu makes changes one at a time: read, edit, save, reload. It is the
 	// queue of config writes, held across their file and reload work and
@@ -93,7 +97,7 @@ func New(opts Options) *Server {
 	if opts.Config == nil {
 		opts.Config = FileConfig(opts.ConfigPath)
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux()}
+	s := &Server{opts: opts, mux: http.NewServeMux(), throttle: newThrottle(opts.Now, opts.Log)}
 	s.SetToken(opts.Token)
 	s.mux.HandleFunc("GET /admin/{$}", s.index)
 	for _, list := range []config.List{config.Sources, config.Sections} {
@@ -128,9 +132,33 @@ func (s *Server) SetToken(token string) {
 	s.tokenSum.Store(&sum)
 }
 
-// ServeHTTP checks the bearer token, then serves the request.
+// Configure applies the admin settings of a config, loaded or reloaded:
+// the token and the proxies trusted to name the client.
+func (s *Server) Configure(a config.Admin) {
+	s.SetToken(a.Token)
+	proxies := make([]netip.Prefix, len(a.TrustedProxies))
+	for i, n := range a.TrustedProxies {
+		proxies[i] = n.Prefix()
+	}
+	s.proxies.Store(&proxies)
+}
+
+// ServeHTTP checks the bearer token, then serves the request. A client
+// that sent too many wrong tokens is refused for a while without its token
+// being looked at (see throttle).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	var trusted []netip.Prefix
+	if p := s.proxies.Load(); p != nil {
+		trusted = *p
+	}
+	addr := clientAddr(r, trusted)
+	if wait := s.throttle.wait(addr); wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeError(w, http.StatusTooManyRequests, fmt.Sprintf("too many wrong tokens from this address: try again in %d s", secs), nil)
+		return
+	}
 	token, ok := bearer(r.Header.Get("Authorization"))
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="wirefeed admin"`)
@@ -143,9 +171,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if want == nil || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="wirefeed admin", error="invalid_token"`)
 		writeError(w, http.StatusUnauthorized, "wrong bearer token", nil)
-		s.opts.Log.Warn("admin: wrong token", "remote", r.RemoteAddr, "path", r.URL.Path)
+		s.throttle.failed(addr, r.URL.Path)
 		return
 	}
+	s.throttle.succeeded(addr)
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"wirefeed/config"
+	"wirefeed/internal/redact"
 	"wirefeed/netguard"
 	"wirefeed/route"
 	"wirefeed/store"
@@ -61,11 +63,13 @@ type Options struct {
 	OnFetch func(Report)
 	// Guard decides which addresses fetches may connect to; it is checked
 	// on every connection (each redirect hop, each DNS answer as dialed).
-	// nil: link-local and cloud metadata addresses are refused, the rest
-	// allowed (netguard.Policy{Allow: fetch.allow_networks}). A Guard
-	// given is used as it is: put cfg.Fetch.AllowPrefixes() in its Allow
-	// to keep the config's allow list.
+	// nil: the config's, cfg.Fetch.Guard() (loopback and private networks
+	// only through fetch.allow_networks; link-local and metadata never).
+	// A Guard given is used as it is, for tests.
 	Guard *netguard.Policy
+	// LookupEnv reads the environment variables holding sources'
+	// credentials (config.Auth) at each fetch (default os.LookupEnv).
+	LookupEnv func(string) (string, bool)
 	// Pulls is the process's record of pulls in progress. Give every
 	// Aggregator a process builds (one per config it runs on) the same
 	// Pulls, so that a source is never pulled twice at once across a
@@ -83,6 +87,7 @@ type Aggregator struct {
 	now       func() time.Time
 	onChange  func([]string)
 	onFetch   func(Report)
+	lookupEnv func(string) (string, bool)
 	authority string
 	workers   chan struct{}
 	poll      pollPolicy
@@ -104,6 +109,7 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 		now:       opts.Now,
 		onChange:  opts.OnChange,
 		onFetch:   opts.OnFetch,
+		lookupEnv: opts.LookupEnv,
 		authority: tagAuthority(cfg.Server.BaseURL),
 		workers:   make(chan struct{}, max(cfg.Fetch.Workers, 1)),
 		pulls:     opts.Pulls,
@@ -116,16 +122,18 @@ func New(cfg *config.Config, st Store, opts Options) *Aggregator {
 	if a.pulls == nil {
 		a.pulls = NewPulls(nil)
 	}
+	if a.lookupEnv == nil {
+		a.lookupEnv = os.LookupEnv
+	}
 	return a
 }
 
-// guard is the address policy of fetches: g, or by default one refusing
-// only link-local and metadata addresses, with the config's allow list.
+// guard is the address policy of fetches: g, or by default the config's.
 func guard(cfg *config.Config, g *netguard.Policy) netguard.Policy {
 	if g != nil {
 		return *g
 	}
-	return netguard.Policy{Allow: cfg.Fetch.AllowPrefixes()}
+	return cfg.Fetch.Guard()
 }
 
 func userAgent(baseURL string) string {
@@ -155,6 +163,8 @@ type Report struct {
 	NotModified bool
 	// Discovered is the feed URL found on the HTML page the source's URL
 	// served, when this pull discovered it; later pulls use it directly.
+	// Like every URL and error of a Report it is shown with credentials
+	// hidden (see package redact).
 	Discovered string
 	// Identity is how this fetch's stories were identified: "guid", or
 	// "link" or "hash" when the partner's GUIDs were blank or repeated.
@@ -180,6 +190,7 @@ type Report struct {
 
 	header http.Header // of the last response, for the poll policy
 	ttl    int         // the feed's <ttl>, minutes
+	moved  string      // Moved, credentials left in
 }
 
 // Log writes the report as one structured log line.
@@ -451,16 +462,22 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	rep := Report{Source: src.ID}
 	var rec store.FetchRecord
 	var target string
-	// fail reports err. A discovered feed that is gone or no longer a feed
-	// is forgotten, so the next pull starts again from the source's page.
+	creds, err := sourceCredentials(src, a.lookupEnv)
+	// fail reports err, with the source's secrets and URL credentials
+	// hidden: it is logged, stored and shown. A discovered feed that is
+	// gone or no longer a feed is forgotten, so the next pull starts again
+	// from the source's page.
 	fail := func(stage string, err error) (Report, store.FetchRecord) {
-		rep.Err = fmt.Errorf("aggregator: %s %s: %w", stage, src.ID, err)
+		rep.Err = creds.hide(fmt.Errorf("aggregator: %s %s: %w", stage, src.ID, err))
 		rec.Discovery = nil
 		gone := rec.Status == http.StatusNotFound || rec.Status == http.StatusGone
 		if target != src.URL && (gone || stage == "parse") {
 			rec.Discovery = &store.Discovery{}
 		}
 		return rep, rec
+	}
+	if err != nil {
+		return fail("fetch", fmt.Errorf("credentials: %w", err))
 	}
 	timeout := time.Duration(a.cfg.Fetch.Timeout)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -470,14 +487,14 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	if state.DiscoveredFrom == src.URL && state.DiscoveredURL != "" {
 		target = state.DiscoveredURL
 	}
-	doc, err := a.get(ctx, src, state, target, &rec, &rep)
+	doc, err := a.get(ctx, src, state, target, creds, &rec, &rep)
 	if err != nil {
 		return fail("fetch", deadline(err, timeout))
 	}
-	if rep.Moved != "" && target == src.URL {
+	if rep.moved != "" && target == src.URL {
 		// Remembered like a discovered feed: later pulls go straight there,
 		// and back to the configured URL if the new one disappears.
-		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: rep.Moved}
+		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: rep.moved}
 	}
 	if doc == nil {
 		rep.NotModified = true
@@ -486,12 +503,12 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	defer doc.release()
 	feed, err := a.parse(doc)
 	if err != nil && target == src.URL && looksLikeHTML(doc.contentType, doc.text) {
-		link := discoverFeed(doc.text, doc.finalURL)
+		link := creds.scrub(discoverFeed(doc.text, doc.finalURL))
 		if link == "" {
 			return fail("discover", errors.New("the page is HTML and announces no feed (<link rel=\"alternate\">)"))
 		}
-		rep.Discovered, target = link, link
-		if doc, err = a.get(ctx, src, state, link, &rec, &rep); err != nil {
+		rep.Discovered, target = redact.URL(link), link
+		if doc, err = a.get(ctx, src, state, link, creds, &rec, &rep); err != nil {
 			return fail("fetch", fmt.Errorf("discovered feed %s: %w", link, deadline(err, timeout)))
 		}
 		rec.Discovery = &store.Discovery{From: src.URL, FeedURL: link}
@@ -539,8 +556,8 @@ type document struct {
 // it, and records the status and final URL in rec. It returns nil, and
 // marks rec not modified, when the server answers 304 or sends the very
 // body stored last time.
-func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, rec *store.FetchRecord, rep *Report) (*document, error) {
-	req := request{url: url, maxBody: a.cfg.Fetch.MaxBody}
+func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Source, url string, creds *credentials, rec *store.FetchRecord, rep *Report) (*document, error) {
+	req := request{url: url, maxBody: a.cfg.Fetch.MaxBody, auth: creds}
 	if req.maxBody <= 0 {
 		req.maxBody = DefaultMaxBody
 	}
@@ -551,7 +568,7 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 	resp, err := a.fetcher.get(ctx, req)
 	rec.Status, rep.header = resp.status, resp.header
 	if resp.moved && resp.status < 400 {
-		rep.Moved = resp.url
+		rep.moved, rep.Moved = resp.url, redact.URL(resp.url)
 	}
 	if resp.url != state.FinalURL {
 		rec.FinalURL = resp.url

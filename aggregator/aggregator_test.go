@@ -86,7 +86,7 @@ func (fs *feedServer) fail(path string, code int) {
 
 const testConfig = `
 server: {base_url: "https://news.example.com"}
-fetch: {timeout: 5s, jitter: 0s}
+fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}
 sections:
   - {id: nation, title: Nation}
   - {id: politics, title: Politics}

@@ -87,7 +87,7 @@ func newFetcher(o fetcherOptions) *fetcher {
 		// We ask for gzip and decode it ourselves, under the size limit.
 		DisableCompression: true,
 	}
-	f.client = &http.Client{Transport: transport, CheckRedirect: f.checkRedirect}
+	f.client = &http.Client{Transport: authTransport{next: transport}, CheckRedirect: f.checkRedirect}
 	return f
 }
 
@@ -138,13 +138,14 @@ func (f *fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// request is one fetch: where, the validators of the copy we hold, and the
-// size limit.
+// request is one fetch: where, the validators of the copy we hold, the
+// size limit and the source's credentials (nil: none).
 type request struct {
 	url          string
 	etag         string
 	lastModified string
 	maxBody      int64
+	auth         *credentials
 }
 
 // response is a fetched document, or a 304.
@@ -153,7 +154,8 @@ type response struct {
 	// moved is set when every redirect on the way was permanent (301,
 	// 308): url is the resource's new address.
 	moved bool
-	// url is where the response came from, after redirects.
+	// url is where the response came from, after redirects, without the
+	// query parameter the credentials add.
 	url    string
 	header http.Header
 	// body is the decompressed body; nil on a 304. Its array comes from
@@ -183,7 +185,7 @@ const maxPooledBody = 1 << 20
 // get fetches req. A status other than 200 or 304 is an error; the status,
 // final URL and header are returned with it when a response arrived.
 func (f *fetcher) get(ctx context.Context, r request) (response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
+	req, err := http.NewRequestWithContext(withCredentials(ctx, r.auth), http.MethodGet, r.url, nil)
 	if err != nil {
 		return response{}, fmt.Errorf("bad request: %w", err)
 	}
@@ -218,7 +220,7 @@ func (f *fetcher) get(ctx context.Context, r request) (response, error) {
 		return response{}, err
 	}
 	defer resp.Body.Close()
-	out := response{status: resp.StatusCode, url: resp.Request.URL.String(), header: resp.Header, moved: movedPermanently(resp)}
+	out := response{status: resp.StatusCode, url: r.auth.scrub(resp.Request.URL.String()), header: resp.Header, moved: movedPermanently(resp)}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && conditional:
 		return out, nil

@@ -3,6 +3,7 @@ package aggregator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -41,7 +42,7 @@ func TestGuardRefusesLoopbackWhenPrivateIsDenied(t *testing.T) {
 
 	strict := New(h.cfg, h.store, Options{Now: func() time.Time { return testNow }, Guard: &netguard.Policy{DenyPrivate: true}})
 	rep := strict.Fetch(context.Background(), src)
-	want := "aggregator: fetch misc: refused to connect to 127.0.0.1:" + strconv.Itoa(port) + " (loopback address)"
+	want := "aggregator: fetch misc: refused to connect to 127.0.0.1:" + strconv.Itoa(port) + ": 127.0.0.1 is a loopback address"
 	if rep.Err == nil || rep.Err.Error() != want || !errors.Is(rep.Err, netguard.ErrRefused) {
 		t.Fatalf("fetch with private addresses denied: %v\nwant %s", rep.Err, want)
 	}
@@ -64,18 +65,94 @@ func TestGuardRefusesLoopbackWhenPrivateIsDenied(t *testing.T) {
 	}
 }
 
-func TestDefaultGuardTakesTheConfigAllowList(t *testing.T) {
+func TestDefaultGuardIsTheConfigs(t *testing.T) {
 	cfg := &config.Config{Fetch: config.Fetch{AllowNetworks: []config.Network{config.Network(netip.MustParsePrefix("10.20.0.0/16"))}}}
 	g := guard(cfg, nil)
-	if g.DenyPrivate || len(g.Allow) != 1 || g.Allow[0].String() != "10.20.0.0/16" {
+	if !g.DenyPrivate || len(g.Allow) != 1 || g.Allow[0].String() != "10.20.0.0/16" || g.AllowKey != "fetch.allow_networks" {
 		t.Errorf("default guard = %+v", g)
 	}
-	if g.CheckAddr(netip.MustParseAddr("169.254.169.254")) == nil || g.CheckAddr(netip.MustParseAddr("10.9.0.1")) != nil {
-		t.Error("default guard must refuse metadata and only that")
+	if g.CheckAddr(netip.MustParseAddr("169.254.169.254")) == nil || g.CheckAddr(netip.MustParseAddr("10.20.0.1")) != nil {
+		t.Error("default guard must refuse metadata and allow the listed network")
+	}
+	if err := g.CheckAddr(netip.MustParseAddr("10.9.0.1")); err == nil ||
+		err.Error() != "10.9.0.1 is a private address; list it in fetch.allow_networks to allow it" {
+		t.Errorf("default guard on a private address not listed: %v", err)
 	}
 	given := &netguard.Policy{DenyPrivate: true}
 	if g := guard(cfg, given); !g.DenyPrivate || len(g.Allow) != 0 {
 		t.Errorf("a given guard is used as it is: %+v", g)
+	}
+}
+
+// TestConfigGuardRefusesInternalTargets is issue 12's item 4: the guard
+// does not depend on the admin API being on. With a config that lists no
+// network, every way of reaching this machine or its network is refused,
+// naming the key that would allow it; listing the networks lets the same
+// fetches through.
+func TestConfigGuardRefusesInternalTargets(t *testing.T) {
+	const hint = "; list it in fetch.allow_networks to allow it"
+	const listed = "allow_networks: [127.0.0.0/8]"
+	withAllow := func(allow string) *harness {
+		h := newHarnessConfig(t, strings.Replace(testConfig, listed, allow, 1))
+		if h.cfg.Admin.Enabled() {
+			t.Fatal("the test config must leave the admin API off")
+		}
+		hits(h, "/misc", "feed.json")
+		return h
+	}
+	port := func(h *harness) string { return strconv.Itoa(h.feeds.Listener.Addr().(*net.TCPAddr).Port) }
+	type target struct {
+		name string
+		url  func(h *harness) string // the source's url
+		want string                  // in the refusal
+	}
+	redirectTo := func(h *harness, to string) string {
+		h.feeds.handle("/r", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, http.StatusFound) })
+		return h.feeds.URL + "/r"
+	}
+	announce := func(h *harness, feed string) string {
+		h.feeds.handle("/page", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, `<html><head><link rel="alternate" type="application/feed+json" href="%s"></head></html>`, feed)
+		})
+		return h.feeds.URL + "/page"
+	}
+	refused := []target{
+		{"loopback", func(h *harness) string { return h.feeds.URL + "/misc" }, "127.0.0.1 is a loopback address" + hint},
+		{"private", func(h *harness) string { return "http://10.255.255.1:" + port(h) + "/misc" }, "10.255.255.1 is a private address" + hint},
+		{"name of this machine", func(h *harness) string { return "http://localhost:" + port(h) + "/misc" }, "is a loopback address" + hint},
+	}
+	h := withAllow("allow_networks: []")
+	for _, tc := range refused {
+		rep := h.agg.Fetch(context.Background(), config.Source{ID: "misc", URL: tc.url(h), Fallback: "other"})
+		if rep.Err == nil || !strings.Contains(rep.Err.Error(), tc.want) || !errors.Is(rep.Err, netguard.ErrRefused) {
+			t.Errorf("%s: %v\nwant ...%s", tc.name, rep.Err, tc.want)
+		}
+	}
+	// A partner the config allows (127.0.0.1 alone) redirecting, or
+	// pointing through its page, to another loopback address.
+	h = withAllow("allow_networks: [127.0.0.1/32]")
+	elsewhere := "http://127.0.0.2:" + port(h) + "/misc"
+	for _, tc := range []target{
+		{"redirect", func(h *harness) string { return redirectTo(h, elsewhere) }, "to " + elsewhere + " refused: 127.0.0.2 is a loopback address" + hint},
+		{"autodiscovery", func(h *harness) string { return announce(h, elsewhere) }, "discovered feed " + elsewhere + ": refused to connect to 127.0.0.2:" + port(h) + ": 127.0.0.2 is a loopback address" + hint},
+	} {
+		rep := h.agg.Fetch(context.Background(), config.Source{ID: "misc", URL: tc.url(h), Fallback: "other"})
+		if rep.Err == nil || !strings.Contains(rep.Err.Error(), tc.want) || !errors.Is(rep.Err, netguard.ErrRefused) {
+			t.Errorf("%s: %v\nwant ...%s", tc.name, rep.Err, tc.want)
+		}
+	}
+
+	// Listed, the loopback is reachable in each of these ways.
+	h = withAllow("allow_networks: [127.0.0.0/8, \"::1\"]")
+	for _, tc := range []target{
+		refused[0], refused[2],
+		{"redirect", func(h *harness) string { return redirectTo(h, h.feeds.URL+"/misc") }, ""},
+		{"autodiscovery", func(h *harness) string { return announce(h, h.feeds.URL+"/misc") }, ""},
+	} {
+		if rep := h.agg.Fetch(context.Background(), config.Source{ID: "misc", URL: tc.url(h), Fallback: "other"}); rep.Err != nil {
+			t.Errorf("%s with the loopback listed: %v", tc.name, rep.Err)
+		}
 	}
 }
 
@@ -180,7 +257,7 @@ func TestNameResolvingToRefusedAddressIsRefusedWhenDialed(t *testing.T) {
 
 	use(netguard.Policy{DenyPrivate: true})
 	rep := h.agg.Fetch(context.Background(), src)
-	if want := "aggregator: fetch misc: refused to connect to 127.0.0.1:" + port + " (loopback address)"; rep.Err == nil || rep.Err.Error() != want {
+	if want := "aggregator: fetch misc: refused to connect to 127.0.0.1:" + port + ": 127.0.0.1 is a loopback address"; rep.Err == nil || rep.Err.Error() != want {
 		t.Fatalf("name resolving to the loopback: %v\nwant %s", rep.Err, want)
 	}
 	if *served != 0 {
@@ -200,7 +277,7 @@ func TestNameResolvingToRefusedAddressIsRefusedWhenDialed(t *testing.T) {
 		http.Redirect(w, r, "http://rebind.test:"+port+"/misc", http.StatusFound)
 	})
 	rep = h.agg.Fetch(context.Background(), config.Source{ID: "misc", URL: h.feeds.URL + "/r", Fallback: "other"})
-	want := "aggregator: fetch misc: redirected to http://rebind.test:" + port + "/misc: refused to connect to 127.0.0.2:" + port + " (loopback address)"
+	want := "aggregator: fetch misc: redirected to http://rebind.test:" + port + "/misc: refused to connect to 127.0.0.2:" + port + ": 127.0.0.2 is a loopback address"
 	if rep.Err == nil || rep.Err.Error() != want || !errors.Is(rep.Err, netguard.ErrRefused) {
 		t.Errorf("redirect to a name resolving to a refused address: %v\nwant %s", rep.Err, want)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"wirefeed/netguard"
 )
 
 // Config is the whole of config.yaml after defaults are applied. Get one
@@ -87,6 +89,11 @@ type Admin struct {
 	// "127.0.0.1:8081", so it can be kept off the public interface. Empty:
 	// it is served under /admin/ on server.listen.
 	Listen string `yaml:"listen"`
+	// TrustedProxies lists the reverse proxies in front of the admin API
+	// whose X-Forwarded-For header names the client. Wrong tokens are
+	// throttled per client address: the connection's peer, unless it is
+	// one of these. Empty: X-Forwarded-For is ignored.
+	TrustedProxies []Network `yaml:"trusted_proxies"`
 }
 
 // Enabled reports whether the admin API is on.
@@ -176,12 +183,19 @@ type Fetch struct {
 	// after failures (default 6h). A failing source is retried at least
 	// this often, for ever.
 	MaxInterval Duration `yaml:"max_interval"`
-	// AllowNetworks lists networks fetches may reach even where the
-	// address guard refuses private addresses (sources added through the
-	// admin API): CIDR prefixes ("10.20.0.0/16") or single addresses.
-	// Link-local and cloud metadata addresses stay refused whatever this
-	// says.
+	// AllowNetworks lists the loopback, private and reserved networks
+	// fetches may reach, which the address guard refuses otherwise: CIDR
+	// prefixes ("10.20.0.0/16") or single addresses. Link-local and cloud
+	// metadata addresses stay refused whatever this says.
 	AllowNetworks []Network `yaml:"allow_networks"`
+}
+
+// Guard is the address policy every fetch connection must pass, in every
+// command: loopback, private and reserved addresses are refused unless
+// AllowNetworks lists them, link-local and cloud metadata addresses always;
+// a refusal names fetch.allow_networks.
+func (f Fetch) Guard() netguard.Policy {
+	return netguard.Policy{DenyPrivate: true, Allow: f.AllowPrefixes(), AllowKey: "fetch.allow_networks"}
 }
 
 // Network is an IP network written as a CIDR prefix ("10.0.0.0/8") or a
@@ -235,8 +249,12 @@ type Source struct {
 	// Name is the partner's display name (default ID).
 	Name string `yaml:"name"`
 	// URL is the absolute http(s) address of the partner's RSS, Atom or
-	// JSON feed.
+	// JSON feed. Credentials belong in Auth; a user name or a key still
+	// written in the URL works, and is hidden wherever the URL is shown.
 	URL string `yaml:"url"`
+	// Auth gives the credentials the partner asks for, each read from an
+	// environment variable; see Auth.
+	Auth Auth `yaml:"auth"`
 	// Schedule overrides the default schedule for this source; see
 	// EffectiveSchedule.
 	Schedule string `yaml:"schedule"`

@@ -118,7 +118,7 @@ func (d *Document) Add(list List, fields Fields) error {
 		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrDuplicateEntry)
 	}
 	entry := &yaml.Node{Kind: yaml.MappingNode}
-	if err := setFields(entry, fields, list, false); err != nil {
+	if err := d.setFields(entry, fields, list, false); err != nil {
 		return err
 	}
 	seq := d.list(list, true)
@@ -141,14 +141,17 @@ func (d *Document) Replace(list List, id string, fields Fields) error {
 		fields = cloneFields(fields)
 		fields["id"] = id
 	}
+	d.unshare(entry)
+	materializeMerges(entry) // what is not given goes, merged keys too
 	for i := 0; i+1 < len(entry.Content); {
 		if _, keep := fields[entry.Content[i].Value]; keep {
 			i += 2
 			continue
 		}
+		d.detach(entry.Content[i+1])
 		entry.Content = slices.Delete(entry.Content, i, i+2)
 	}
-	return setFields(entry, fields, list, false)
+	return d.setFields(entry, fields, list, false)
 }
 
 // Patch merges fields into the entry with the given id, as a JSON merge
@@ -160,7 +163,7 @@ func (d *Document) Patch(list List, id string, fields Fields) error {
 	if entry == nil {
 		return fmt.Errorf("%s %q: %w", strings.TrimSuffix(string(list), "s"), id, ErrNoSuchEntry)
 	}
-	return setFields(entry, fields, list, true)
+	return d.setFields(entry, fields, list, true)
 }
 
 // Delete removes the entry with the given id from list.
@@ -169,6 +172,7 @@ func (d *Document) Delete(list List, id string) error {
 	if seq != nil {
 		for i, item := range seq.Content {
 			if v := mappingValue(item, "id"); v != nil && v.Value == id {
+				d.detach(item)
 				seq.Content = slices.Delete(seq.Content, i, i+1)
 				return nil
 			}
@@ -289,8 +293,8 @@ func writeFileAtomic(path string, data []byte, check func() error) error {
 func (d *Document) list(list List, create bool) *yaml.Node {
 	root := d.doc.Content[0]
 	if v := mappingValue(root, string(list)); v != nil {
-		if v.Kind == yaml.SequenceNode {
-			return v
+		if r := resolve(v); r.Kind == yaml.SequenceNode {
+			return r
 		}
 		if !create {
 			return nil
@@ -336,8 +340,17 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 
 // setFields sets each of fields in mapping m: an existing key keeps its
 // place and comments, a new key goes where the config reference lists it,
-// a nil value removes the key.
-func setFields(m *yaml.Node, fields Fields, list List, merge bool) error {
+// a nil value removes the key. What m shares with other entries through
+// anchors, aliases and merge keys is un-shared first (see unshare.go), so
+// that no other entry changes.
+func (d *Document) setFields(m *yaml.Node, fields Fields, list List, merge bool) error {
+	d.unshare(m)
+	for k := range fields {
+		if hasMergedKey(m, k) {
+			materializeMerges(m)
+			break
+		}
+	}
 	order := keyOrder(list)
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
@@ -355,14 +368,18 @@ func setFields(m *yaml.Node, fields Fields, list List, merge bool) error {
 		}
 		if v == nil {
 			if at >= 0 {
+				d.detach(m.Content[at+1])
 				m.Content = slices.Delete(m.Content, at, at+2)
 			}
 			continue
 		}
 		if nested, ok := v.(map[string]any); ok && merge && at >= 0 && resolve(m.Content[at+1]).Kind == yaml.MappingNode {
 			// A merge patch merges mappings key by key ("categories":
-			// {"Sports": null} removes one category).
-			if err := setFields(resolve(m.Content[at+1]), Fields(nested), "", true); err != nil {
+			// {"Sports": null} removes one category), in a mapping of
+			// this entry's own.
+			own := ownCopy(m.Content[at+1])
+			m.Content[at+1] = own
+			if err := d.setFields(own, Fields(nested), "", true); err != nil {
 				return fmt.Errorf("%s: %w", k, err)
 			}
 			continue
@@ -373,6 +390,7 @@ func setFields(m *yaml.Node, fields Fields, list List, merge bool) error {
 		}
 		if at >= 0 {
 			old := m.Content[at+1]
+			d.detach(old)
 			value.LineComment, value.FootComment = old.LineComment, old.FootComment
 			m.Content[at+1] = value
 			continue
@@ -384,8 +402,7 @@ func setFields(m *yaml.Node, fields Fields, list List, merge bool) error {
 				break
 			}
 		}
-		key := &yaml.Node{Kind: yaml.ScalarNode, Value: k}
-		m.Content = slices.Insert(m.Content, pos, key, value)
+		m.Content = slices.Insert(m.Content, pos, keyNode(k), value)
 	}
 	return nil
 }
@@ -432,7 +449,7 @@ func valueNode(v any) (*yaml.Node, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
-			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, n)
+			m.Content = append(m.Content, keyNode(k), n)
 		}
 		return m, nil
 	}
@@ -441,6 +458,17 @@ func valueNode(v any) (*yaml.Node, error) {
 		return nil, fmt.Errorf("cannot write %T in a config file", v)
 	}
 	return n, nil
+}
+
+// keyNode is a mapping key holding k exactly: quoted where YAML would read
+// it otherwise, and in double quotes when it holds a line break (a block
+// scalar cannot be a key).
+func keyNode(k string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}
+	if strings.ContainsAny(k, "\r\n\u0085\u2028\u2029") {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 // keyOrder lists the keys of an entry of list in the order the config
@@ -478,65 +506,4 @@ func cloneFields(f Fields) Fields {
 		out[k] = v
 	}
 	return out
-}
-
-// restoreBlankLines puts the blank lines of orig back into out, the same
-// document re-encoded (which drops them): a line of out that matches the
-// next lines of orig gets the blank lines that preceded it there. A new
-// list item gets a blank line before it when items of its indentation were
-// separated by blank lines in orig.
-func restoreBlankLines(orig, out []byte) []byte {
-	if len(orig) == 0 {
-		return out
-	}
-	origLines := strings.Split(string(orig), "\n")
-	blankBefore := map[int]bool{} // index in origLines -> a blank line precedes it
-	spacedItems := map[string]bool{}
-	for i := 1; i < len(origLines); i++ {
-		if strings.TrimSpace(origLines[i-1]) == "" && strings.TrimSpace(origLines[i]) != "" {
-			blankBefore[i] = true
-			if p := itemPrefix(origLines[i]); p != "" {
-				spacedItems[p] = true
-			}
-		}
-	}
-	const lookahead = 200
-	var b strings.Builder
-	next := 0 // first line of orig not yet matched
-	lastBlank := true
-	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue // the encoder's own, after foot comments: orig decides
-		}
-		matched := -1
-		for j := next; j < len(origLines) && j < next+lookahead; j++ {
-			if origLines[j] == line {
-				matched = j
-				break
-			}
-		}
-		blank := false
-		if matched >= 0 {
-			blank = blankBefore[matched]
-			next = matched + 1
-		} else if p := itemPrefix(line); p != "" {
-			blank = spacedItems[p]
-		}
-		if blank && !lastBlank {
-			b.WriteByte('\n')
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-		lastBlank = strings.TrimSpace(line) == ""
-	}
-	return []byte(b.String())
-}
-
-// itemPrefix is the indentation and dash of a line starting a list item.
-func itemPrefix(line string) string {
-	trimmed := strings.TrimLeft(line, " ")
-	if strings.HasPrefix(trimmed, "- ") {
-		return line[:len(line)-len(trimmed)+2]
-	}
-	return ""
 }

@@ -265,3 +265,34 @@ func TestDocumentSaveWaitsForAnotherProcessesSave(t *testing.T) {
 		t.Errorf("the other process's save was overwritten:\n%s", got)
 	}
 }
+
+// TestBlockScalarsKeepTheirBlankLines edits one entry of a file indented
+// otherwise than the encoder writes: a block scalar elsewhere keeps the
+// blank lines of its value, and a new one gets them too.
+func TestBlockScalarsKeepTheirBlankLines(t *testing.T) {
+	doc, err := ParseDocument([]byte(`sections:
+    -   id: a
+        description: |
+            Para one.
+
+            Para two.
+        title: A
+
+    -   id: b
+`), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Patch(Sections, "b", Fields{"description": "One.\n\n\nTwo.\n", "title": "B"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, out, err := doc.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := cfg.Section("a")
+	b, _ := cfg.Section("b")
+	if a.Description != "Para one.\n\nPara two.\n" || b.Description != "One.\n\n\nTwo.\n" || b.Title != "B" {
+		t.Errorf("a %q, b %q %q:\n%s", a.Description, b.Description, b.Title, out)
+	}
+}

@@ -30,6 +30,11 @@ func writeNodeJSON(buf *bytes.Buffer, n *yaml.Node, depth int) error {
 		return fmt.Errorf("nested too deeply")
 	}
 	n = resolve(n)
+	if n.Kind == yaml.MappingNode && hasMergeKeys(n) {
+		// Merged keys are shown as reading the file gives them.
+		n = copyNode(n, nil)
+		materializeMerges(n)
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		buf.WriteByte('{')

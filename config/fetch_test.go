@@ -63,3 +63,12 @@ func TestAllowNetworks(t *testing.T) {
 	checkErrors(t, "fetch:\n  allow_networks: 10.0.0.0/8\n"+minimal,
 		`t.yaml:2: fetch.allow_networks: want a list, got "10.0.0.0/8"`)
 }
+
+func TestAdminTrustedProxies(t *testing.T) {
+	c := mustParse(t, "admin: {trusted_proxies: [10.0.0.0/8, 192.0.2.1]}\n"+minimal)
+	if got := c.Admin.TrustedProxies; len(got) != 2 || got[0].String() != "10.0.0.0/8" || got[1].String() != "192.0.2.1/32" {
+		t.Errorf("admin.trusted_proxies = %v", got)
+	}
+	checkErrors(t, "admin: {trusted_proxies: [proxy.internal]}\n"+minimal,
+		`t.yaml:1: admin.trusted_proxies[0]: invalid network "proxy.internal"`)
+}

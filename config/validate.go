@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 
+	"wirefeed/internal/redact"
 	"wirefeed/netguard"
 )
 
@@ -206,6 +207,7 @@ func (v *validator) source(key string, s Source, sections map[string]Section, se
 	} else if msg := checkURL(s.URL); msg != "" {
 		v.errorf(key+".url", "%s", msg)
 	}
+	v.auth(key, s)
 	if s.Schedule != "" {
 		v.schedule(key+".schedule", s.Schedule)
 	}
@@ -295,12 +297,14 @@ func (v *validator) schedule(key, spec string) {
 	}
 }
 
-// checkURL returns what is wrong with an absolute http(s) URL, or "".
+// checkURL returns what is wrong with an absolute http(s) URL, or "". The
+// URL is quoted with its credentials hidden.
 func checkURL(raw string) string {
 	u, err := url.Parse(raw)
+	raw = redact.URL(raw)
 	switch {
 	case err != nil:
-		return fmt.Sprintf("invalid URL %q: %v", raw, err.(*url.Error).Err)
+		return fmt.Sprintf("invalid URL %q: %v", raw, redact.Error(err.(*url.Error).Err))
 	case u.Scheme != "http" && u.Scheme != "https":
 		return fmt.Sprintf("invalid URL %q: want an absolute http:// or https:// URL", raw)
 	case u.Hostname() == "":

@@ -7,7 +7,6 @@ import (
 
 	"wirefeed/aggregator"
 	"wirefeed/config"
-	"wirefeed/netguard"
 	"wirefeed/route"
 	"wirefeed/store"
 	"wirefeed/web"
@@ -122,24 +121,12 @@ func fetchReport(rep aggregator.Report) fetchReportJSON {
 	return out
 }
 
-// fetchGuard is the policy every fetch connection must pass. With the admin
-// API on, anyone holding its token could point a source anywhere, so
-// loopback and private addresses are refused too unless
-// fetch.allow_networks lists them; link-local and cloud metadata addresses
-// are refused always (nil: the aggregator's default, which does that).
-func fetchGuard(cfg *config.Config) *netguard.Policy {
-	if !cfg.Admin.Enabled() {
-		return nil
-	}
-	return &netguard.Policy{DenyPrivate: true, Allow: cfg.Fetch.AllowPrefixes()}
-}
-
 // checkFeedURL is the check a feed URL given through the admin API must
 // pass before it is written to the config: its host resolves only to
-// addresses fetchGuard allows under the running config. Fetches check again
+// addresses the running config's fetch guard allows. Fetches check again
 // at every connection.
 func (d *Daemon) checkFeedURL(ctx context.Context, rawURL string) error {
-	policy := netguard.Policy{DenyPrivate: true, Allow: d.current().cfg.Fetch.AllowPrefixes()}
+	policy := d.current().cfg.Fetch.Guard()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	return policy.CheckURL(ctx, rawURL, nil)

@@ -47,7 +47,7 @@ func runDaemon(t *testing.T, d *Daemon, opts RunOptions) string {
 func TestConcurrentAdminChangesAllReachTheFile(t *testing.T) {
 	p := partnertest.NewServer(t)
 	path := partnertest.WriteConfig(t, p.URL)
-	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s}", adminConfig)
+	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}", adminConfig)
 	d := openTestDaemon(t, path, Options{})
 	base := runDaemon(t, d, RunOptions{PollConfig: time.Millisecond})
 
@@ -98,7 +98,7 @@ func TestConcurrentAdminChangesAllReachTheFile(t *testing.T) {
 func TestAdminChangeReloadsOnce(t *testing.T) {
 	p := partnertest.NewServer(t)
 	path := partnertest.WriteConfig(t, p.URL)
-	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s}", adminConfig)
+	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}", adminConfig)
 	d := openTestDaemon(t, path, Options{})
 	base := runDaemon(t, d, RunOptions{})
 	w := fileWatch{path: path}
@@ -216,7 +216,7 @@ func TestReloadDoesNotWaitForAPull(t *testing.T) {
 func TestReloadKeepsTheSchedulePhase(t *testing.T) {
 	p := partnertest.NewServer(t)
 	path := partnertest.WriteConfig(t, p.URL)
-	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s}", "schedule: \"@every 1h\"\nfetch: {timeout: 5s, jitter: 0s}")
+	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}", "schedule: \"@every 1h\"\nfetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}")
 	d := openTestDaemon(t, path, Options{})
 	runDaemon(t, d, RunOptions{})
 	nation, jiji := d.NextRun("nation"), d.NextRun("jiji")

@@ -259,7 +259,7 @@ func windowFeedDaemon(t *testing.T) (*windowFeed, string, string) {
 	dbPath := filepath.Join(dir, "wirefeed.db")
 	cfgPath := filepath.Join(dir, "config.yaml")
 	err := os.WriteFile(cfgPath, []byte(fmt.Sprintf(`storage: {path: %q}
-fetch: {timeout: 10s}
+fetch: {timeout: 10s, allow_networks: [127.0.0.0/8]}
 sections: [{id: politics, title: Politics}]
 sources: [{id: wire, url: %q, sections: [politics]}]
 `, dbPath, srv.URL)), 0o644)

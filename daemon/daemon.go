@@ -172,7 +172,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*Daemon, error
 		return nil, err
 	}
 	d.gen.Store(g)
-	d.admin.SetToken(g.cfg.Admin.Token)
+	d.admin.Configure(g.cfg.Admin)
 	return d, nil
 }
 
@@ -252,7 +252,6 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config, sum [sha256.Size
 	agg := aggregator.New(cfg, d.store, aggregator.Options{
 		OnChange: func(ids []string) { pub.Invalidate(ids...) },
 		OnFetch:  d.observe,
-		Guard:    fetchGuard(cfg),
 		Pulls:    d.pulls,
 	})
 	pages := site.New(cfg, d.store, pub, site.Options{Log: d.log})

@@ -27,7 +27,7 @@ func TestAPausedLeaderPullsNothingOnWaking(t *testing.T) {
 		partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+pgtest.Schema(t)+"\"\n")
 	}
 	// The pulls the daemons start by themselves are held too: room for one more.
-	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s}", "fetch: {timeout: 5s, jitter: 0s, per_host: 8}")
+	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}", "fetch: {timeout: 5s, jitter: 0s, per_host: 8, allow_networks: [127.0.0.0/8]}")
 	leader := startDaemon(t, path)
 	standby := startDaemon(t, path)
 	if !leader.Leading() || standby.Leading() {

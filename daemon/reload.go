@@ -87,7 +87,7 @@ func (d *Daemon) swap(old, g *generation) bool {
 	if err := d.sched.Apply(g.cfg, g.agg); err != nil {
 		d.log.Error("reload: scheduling", "err", err)
 	}
-	d.admin.SetToken(g.cfg.Admin.Token)
+	d.admin.Configure(g.cfg.Admin)
 	d.reloads.Add(1)
 	return true
 }

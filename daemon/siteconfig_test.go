@@ -40,7 +40,7 @@ func TestOneSiteConfigForEveryDaemon(t *testing.T) {
 	path := partnertest.WriteConfig(t, p.URL)
 	dsn := pgtest.Schema(t)
 	partnertest.EditConfig(t, path, "storage:\n", "storage:\n  postgres: \""+dsn+"\"\n")
-	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s}", adminConfig)
+	partnertest.EditConfig(t, path, "fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}", adminConfig)
 	first := openTestDaemon(t, path, Options{Role: RoleServe})
 	base := runDaemon(t, first, RunOptions{})
 

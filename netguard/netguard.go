@@ -37,7 +37,13 @@ type Policy struct {
 	DenyPrivate bool
 	// Allow lists networks allowed even when DenyPrivate refuses them.
 	// It cannot open link-local or metadata addresses (see AlwaysRefused).
+	// Names of this machine ("localhost") are let through to be resolved
+	// and dialed when Allow covers a loopback address.
 	Allow []netip.Prefix
+	// AllowKey names the setting Allow comes from, such as
+	// "fetch.allow_networks": a refusal Allow could lift tells the reader
+	// to list the address there. Empty: refusals give no such advice.
+	AllowKey string
 }
 
 // RefusedError says which address was refused and why. It matches
@@ -53,18 +59,30 @@ type RefusedError struct {
 	// Dial holds "ip:port" when the refusal came from Control, i.e. when a
 	// connection was about to be made.
 	Dial string
+	// AllowKey names the setting that would allow Addr (Policy.AllowKey),
+	// when listing it there would; "" when nothing can allow it.
+	AllowKey string
 }
 
 func (e *RefusedError) Error() string {
+	var msg string
 	switch {
-	case e.Dial != "":
+	case !e.Addr.IsValid() && e.Dial != "":
 		return fmt.Sprintf("refused to connect to %s (%s)", e.Dial, e.Reason)
 	case !e.Addr.IsValid():
 		return e.Reason
 	case e.Host != "":
-		return fmt.Sprintf("%s resolves to %s, %s", e.Host, e.Addr, article(e.Reason))
+		msg = fmt.Sprintf("%s resolves to %s, %s", e.Host, e.Addr, article(e.Reason))
+	default:
+		msg = fmt.Sprintf("%s is %s", e.Addr, article(e.Reason))
 	}
-	return fmt.Sprintf("%s is %s", e.Addr, article(e.Reason))
+	if e.Dial != "" {
+		msg = fmt.Sprintf("refused to connect to %s: %s", e.Dial, msg)
+	}
+	if e.AllowKey != "" {
+		msg += fmt.Sprintf("; list it in %s to allow it", e.AllowKey)
+	}
+	return msg
 }
 
 // Is makes errors.Is(err, ErrRefused) true.
@@ -84,10 +102,15 @@ func (p Policy) CheckAddr(ip netip.Addr) error {
 		return &RefusedError{Addr: ip, Reason: "invalid address"}
 	}
 	ip = ip.WithZone("")
-	if reason := p.reason(ip); reason != "" {
-		return &RefusedError{Addr: ip, Reason: reason}
+	reason := p.reason(ip)
+	if reason == "" {
+		return nil
 	}
-	return nil
+	refused := &RefusedError{Addr: ip, Reason: reason}
+	if !strings.HasPrefix(reason, metadataReason) {
+		refused.AllowKey = p.AllowKey // Allow can lift every other refusal
+	}
+	return refused
 }
 
 // Control refuses a connection to an address p refuses. It has the

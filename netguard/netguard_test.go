@@ -24,6 +24,8 @@ var (
 		netip.MustParsePrefix("0.0.0.0/0"),
 		netip.MustParsePrefix("::/0"),
 	}}
+	// keyed names the setting its Allow comes from.
+	keyed = Policy{DenyPrivate: true, AllowKey: "fetch.allow_networks"}
 )
 
 func TestCheckAddr(t *testing.T) {
@@ -123,8 +125,14 @@ func TestRefusedErrorText(t *testing.T) {
 	}{
 		{open.CheckAddr(netip.MustParseAddr("169.254.169.254")), "169.254.169.254 is a link-local/cloud metadata address"},
 		{strict.CheckAddr(netip.MustParseAddr("::")), ":: is an unspecified address"},
-		{strict.Control("tcp4", "10.0.0.5:80", nil), "refused to connect to 10.0.0.5:80 (private address)"},
-		{strict.Control("tcp6", "[::1]:8080", nil), "refused to connect to [::1]:8080 (loopback address)"},
+		{strict.Control("tcp4", "10.0.0.5:80", nil), "refused to connect to 10.0.0.5:80: 10.0.0.5 is a private address"},
+		{strict.Control("tcp6", "[::1]:8080", nil), "refused to connect to [::1]:8080: ::1 is a loopback address"},
+		{keyed.Control("tcp4", "127.0.0.1:80", nil), "refused to connect to 127.0.0.1:80: 127.0.0.1 is a loopback address; list it in fetch.allow_networks to allow it"},
+		{keyed.CheckAddr(netip.MustParseAddr("10.0.0.5")), "10.0.0.5 is a private address; list it in fetch.allow_networks to allow it"},
+		{keyed.CheckAddr(netip.MustParseAddr("::ffff:192.168.1.1")), "::ffff:192.168.1.1 is a private address: the IPv4-mapped form of 192.168.1.1; list it in fetch.allow_networks to allow it"},
+		// Nothing can allow metadata addresses, so no advice is given.
+		{keyed.CheckAddr(netip.MustParseAddr("169.254.169.254")), "169.254.169.254 is a link-local/cloud metadata address"},
+		{keyed.CheckAddr(netip.MustParseAddr("64:ff9b::a9fe:a9fe")), "64:ff9b::a9fe:a9fe is a link-local/cloud metadata address: the NAT64 form of 169.254.169.254"},
 		{open.Control("tcp", "nonsense", nil), "refused to connect to nonsense (address that cannot be checked)"},
 		{open.CheckAddr(netip.Addr{}), "invalid address"},
 	} {
@@ -236,6 +244,26 @@ func TestCheckURL(t *testing.T) {
 				t.Errorf("%s under %s: errors.Is(%v, ErrRefused) = %v", tc.url, pc.name, err, !tc.refusal)
 			}
 		}
+	}
+}
+
+// TestLocalhostFollowsTheLoopbackAllowance lets names of this machine
+// through only when Allow covers a loopback address; then what they
+// resolve to is checked like any other name's addresses.
+func TestLocalhostFollowsTheLoopbackAllowance(t *testing.T) {
+	dns := fakeResolver{"localhost": {"127.0.0.1"}, "feeds.localhost": {"::1"}}
+	err := keyed.CheckURL(context.Background(), "http://localhost:8080/feed", dns)
+	want := `"localhost" is a name of this machine (localhost); list 127.0.0.0/8 in fetch.allow_networks to allow it`
+	if err == nil || !strings.HasSuffix(err.Error(), want) || !errors.Is(err, ErrRefused) {
+		t.Errorf("localhost, loopback not allowed: %v\nwant ...%s", err, want)
+	}
+	if err := strictLAN.CheckURL(context.Background(), "http://localhost:8080/feed", dns); err != nil {
+		t.Errorf("localhost with 127.0.0.0/8 allowed: %v", err)
+	}
+	// ::1 is not in strictLAN's Allow: the name passes, its address not.
+	err = strictLAN.CheckURL(context.Background(), "http://feeds.localhost/", dns)
+	if err == nil || !strings.Contains(err.Error(), "feeds.localhost resolves to ::1, a loopback address") {
+		t.Errorf("feeds.localhost resolving to a loopback address not allowed: %v", err)
 	}
 }
 
@@ -368,7 +396,7 @@ func TestControlRefusesBeforeConnecting(t *testing.T) {
 	_, err = d.DialContext(context.Background(), "tcp", ln.Addr().String())
 	var refused *RefusedError
 	if !errors.As(err, &refused) || !errors.Is(err, ErrRefused) || refused.Dial != ln.Addr().String() ||
-		!strings.Contains(err.Error(), "refused to connect to "+ln.Addr().String()+" (loopback address)") {
+		!strings.Contains(err.Error(), "refused to connect to "+ln.Addr().String()+": 127.0.0.1 is a loopback address") {
 		t.Fatalf("dial with DenyPrivate: %v", err)
 	}
 

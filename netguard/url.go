@@ -112,10 +112,20 @@ func (p Policy) checkTarget(u *url.URL) (string, error) {
 		}
 	}
 	name := strings.TrimSuffix(strings.ToLower(host), ".")
-	if p.DenyPrivate && (name == "localhost" || strings.HasSuffix(name, ".localhost")) {
-		return "", &URLError{URL: u.Redacted(), Reason: fmt.Sprintf("%q is a name of this machine (localhost)", written)}
+	if p.DenyPrivate && (name == "localhost" || strings.HasSuffix(name, ".localhost")) && !p.allowsLoopback() {
+		reason := fmt.Sprintf("%q is a name of this machine (localhost)", written)
+		if p.AllowKey != "" {
+			reason += fmt.Sprintf("; list 127.0.0.0/8 in %s to allow it", p.AllowKey)
+		}
+		return "", &URLError{URL: u.Redacted(), Reason: reason}
 	}
 	return host, nil
+}
+
+// allowsLoopback reports whether Allow covers a loopback address, so that
+// names of this machine may be resolved and their addresses checked.
+func (p Policy) allowsLoopback() bool {
+	return p.allowed(netip.MustParseAddr("127.0.0.1")) || p.allowed(netip.IPv6Loopback())
 }
 
 // literalAddr parses a URL host written as an IP address: IPv6 (with or

@@ -26,6 +26,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"wirefeed/config"
+	"wirefeed/internal/redact"
 )
 
 // Namespace is the XML namespace of wirefeed's own OPML attributes and
@@ -159,7 +160,7 @@ func sourceOutline(src config.Source) outline {
 	o.set("type", "rss")
 	o.set("text", src.Name)
 	o.set("title", src.Name)
-	o.set("xmlUrl", src.URL)
+	o.set("xmlUrl", redact.URL(src.URL)) // credentials in it are not exported
 	if src.Site != "" {
 		o.set("htmlUrl", "https://"+src.Site+"/")
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"wirefeed/config"
+	"wirefeed/internal/redact"
 	"wirefeed/store"
 )
 
@@ -78,7 +79,7 @@ type entry struct {
 type partner struct {
 	ID          string
 	Name        string
-	URL         string // the partner's feed
+	URL         string // the partner's feed, credentials hidden
 	Attribution string // e.g. "Provided by Nation"
 }
 
@@ -196,7 +197,7 @@ func (p *Publisher) partner(id string) partner {
 	pa := partner{
 		ID:          xmlSafe(src.ID),
 		Name:        xmlSafe(src.Name),
-		URL:         webURL(src.URL, nil),
+		URL:         webURL(redact.URL(src.URL), nil),
 		Attribution: xmlSafe(src.Attribution),
 	}
 	if pa.Name == "" {

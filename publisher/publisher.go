@@ -112,6 +112,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		if _, dup := p.byID[s.ID]; dup {
 			continue
 		}
+		s = plainSection(s)
 		p.byID[s.ID] = s
 		p.sections = append(p.sections, s)
 		if s.Limit > 0 {
@@ -125,7 +126,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 	}
 	for _, s := range cfg.Sources {
 		if _, dup := p.sources[s.ID]; !dup {
-			p.sources[s.ID] = s
+			p.sources[s.ID] = plainSource(s)
 		}
 	}
 	p.clean = newCleanCache(shown)

@@ -41,6 +41,7 @@ site:
   timezone: Asia/Tokyo
 fetch:
   jitter: 0s
+  allow_networks: [127.0.0.0/8]
 sections:
   - {id: nation, title: Nation, description: "News from Thailand"}
   - {id: headlines, title: Headlines, all: true}

@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"wirefeed/config"
+	"wirefeed/internal/redact"
+	"wirefeed/publisher"
 	"wirefeed/store"
 )
 
-// SourceStatus is what an operator wants to know of one source.
+// SourceStatus is what an operator wants to know of one source. Its URLs
+// and error are shown with credentials hidden (see package redact).
 type SourceStatus struct {
 	ID          string     `json:"id"`
 	Name        string     `json:"name"`
@@ -47,13 +50,16 @@ func SourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 	for _, src := range cfg.Sources {
 		s := state[src.ID]
 		row := SourceStatus{
-			ID: src.ID, Name: src.Name, URL: src.URL, Schedule: cfg.ScheduleOf(src),
+			ID: src.ID, Name: publisher.PlainText(src.Name), URL: redact.URL(src.URL), Schedule: cfg.ScheduleOf(src),
 			LastAttempt: utc(s.LastAttempt), LastSuccess: utc(s.LastSuccess),
-			HTTPStatus: s.LastStatus, ItemsSeen: s.ItemsSeen, Failures: s.Failures, LastError: s.LastError,
+			HTTPStatus: s.LastStatus, ItemsSeen: s.ItemsSeen, Failures: s.Failures, LastError: redact.Text(s.LastError),
 			Disabled: s.Disabled, Paused: src.Paused,
 		}
+		if row.Name == "" {
+			row.Name = src.ID // it was all markup
+		}
 		if s.DiscoveredURL != "" && s.DiscoveredFrom == src.URL {
-			row.FeedURL = s.DiscoveredURL
+			row.FeedURL = redact.URL(s.DiscoveredURL)
 		}
 		var due time.Time
 		if next != nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"wirefeed/publisher"
 	"wirefeed/store"
 )
 
@@ -40,11 +41,13 @@ func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cfg := h.daemon.Config()
+	// Text and links as the feeds publish them: plain text, and only
+	// absolute http(s) links.
 	view := func(st store.Story) storyCopy {
-		c := storyCopy{Source: st.SourceID, Title: st.Title, Link: st.Link,
+		c := storyCopy{Source: st.SourceID, Title: publisher.PlainText(st.Title), Link: publisher.WebLink(st.Link),
 			Published: st.Published, Updated: st.Updated, FirstSeen: st.FirstSeen}
 		if src, ok := cfg.SourceByID(st.SourceID); ok {
-			c.Attribution = src.Attribution
+			c.Attribution = publisher.PlainText(src.Attribution)
 		}
 		return c
 	}

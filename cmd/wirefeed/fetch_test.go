@@ -87,3 +87,18 @@ func TestFetchPrintsEachSourceAsItFinishes(t *testing.T) {
 		t.Errorf("output to a non-terminal is not two plain lines: %q", all)
 	}
 }
+
+// TestFetchGuardsWithoutAnAdminToken is issue 12's item 4 from the command
+// line: with no admin token anywhere, "wirefeed fetch" of a partner on the
+// loopback is refused, and the message names the key that allows it.
+func TestFetchGuardsWithoutAnAdminToken(t *testing.T) {
+	t.Setenv("WIREFEED_ADMIN_TOKEN", "")
+	p := partnertest.NewServer(t)
+	path := partnertest.WriteConfig(t, p.URL)
+	partnertest.EditConfig(t, path, "allow_networks: [127.0.0.0/8]", "allow_networks: []")
+	code, out, errOut := wirefeed(t, "fetch", "-config", path)
+	want := "is a loopback address; list it in fetch.allow_networks to allow it"
+	if code != 1 || strings.Count(out, want) != 2 || p.Hits("/nation")+p.Hits("/jiji") != 0 {
+		t.Errorf("fetch of loopback partners without allow_networks: exit %d, %d requests\n%s%s", code, p.Hits("/nation")+p.Hits("/jiji"), out, errOut)
+	}
+}

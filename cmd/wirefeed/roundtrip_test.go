@@ -31,6 +31,7 @@ func TestRoundTripEveryFixture(t *testing.T) {
 			path := filepath.Join(dir, "config.yaml")
 			os.WriteFile(path, []byte(fmt.Sprintf(`server: {base_url: "https://news.example.com"}
 storage: {path: %q}
+fetch: {allow_networks: [127.0.0.0/8]}
 sections: [{id: other, title: Other, limit: 100}]
 sources: [{id: partner, name: Partner, url: %q, fallback: other}]
 `, filepath.Join(dir, "w.db"), partner.URL)), 0o644)

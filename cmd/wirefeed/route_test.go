@@ -18,7 +18,7 @@ const routeConfig = `server:
   base_url: "https://news.example.com"
 storage:
   path: "DB"
-fetch: {timeout: 5s, jitter: 0s}
+fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}
 sections:
   - {id: nation, title: Nation}
   - {id: politics, title: Politics}

@@ -92,7 +92,7 @@ const Config = `server:
   base_url: "https://news.example.com"
 storage:
   path: "DB"
-fetch: {timeout: 5s, jitter: 0s}
+fetch: {timeout: 5s, jitter: 0s, allow_networks: [127.0.0.0/8]}
 sections:
   - {id: nation, title: Nation, description: News from Thailand}
   - {id: politics, title: Politics, description: Politics}
