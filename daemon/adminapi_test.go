@@ -13,7 +13,7 @@ import (
 const adminToken = "e2e-admin-token-0123456789"
 
 // adminCall sends a request to the admin API and decodes its JSON answer.
-func adminCall(t *testing.T, token, method, url, body string) (int, map[string]any) {
+func adminCall(t testing.TB, token, method, url, body string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
