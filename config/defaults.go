@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -54,9 +53,6 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 		s := &c.Sources[i]
 		setDefault(&s.Name, s.ID)
 		setDefault(&s.Priority, DefaultPriority)
-		if s.Site == "" {
-			s.Site = siteOf(s.URL)
-		}
 		if s.Name != "" {
 			setDefault(&s.Attribution, "Provided by "+s.Name)
 		}
@@ -209,11 +205,3 @@ const DefaultPriority = 100
 // its limit is not set.
 const DefaultSectionLimit = 50
 
-// siteOf is the host of a feed URL without a leading "www.".
-func siteOf(feedURL string) string {
-	u, err := url.Parse(feedURL)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-}

@@ -41,6 +41,14 @@ var migrations = []migration{
 	{version: 3, name: "leases carry a fencing epoch", up: execSQL(
 		[]string{"ALTER TABLE `leases` ADD COLUMN `epoch` integer NOT NULL DEFAULT 0"},
 		[]string{`ALTER TABLE "leases" ADD COLUMN "epoch" bigint NOT NULL DEFAULT 0`})},
+	{version: 4, name: "stories say when the partner gave no readable date", up: execSQL(
+		[]string{"ALTER TABLE `stories` ADD COLUMN `undated` numeric NOT NULL DEFAULT false"},
+		[]string{`ALTER TABLE "stories" ADD COLUMN "undated" boolean NOT NULL DEFAULT false`})},
+	{version: 5, name: "sources keep their next scheduled run and the site their feed names", up: execSQL(
+		[]string{"ALTER TABLE `sources` ADD COLUMN `next_run` datetime",
+			"ALTER TABLE `sources` ADD COLUMN `feed_site` text NOT NULL DEFAULT \"\""},
+		[]string{`ALTER TABLE "sources" ADD COLUMN "next_run" timestamptz`,
+			`ALTER TABLE "sources" ADD COLUMN "feed_site" text NOT NULL DEFAULT ''`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

@@ -36,6 +36,8 @@ type sourceRow struct {
 	FinalURL       string
 	DiscoveredURL  string
 	DiscoveredFrom string
+	NextRun        *time.Time
+	FeedSite       string
 }
 
 func (sourceRow) TableName() string { return "sources" }
@@ -61,6 +63,7 @@ type storyRow struct {
 	Published    time.Time
 	Updated      time.Time
 	FirstSeen    time.Time
+	Undated      bool
 	ContentHash  string
 	CanonicalURL string
 	Signature    []byte

@@ -336,7 +336,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
 				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language,
 				st.Published, st.Updated, now, st.ContentHash,
-				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf)
+				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated)
 		}
 		var rows []struct {
 			ID  int64
