@@ -204,4 +204,3 @@ const DefaultPriority = 100
 // DefaultSectionLimit is the number of stories a section's feeds carry when
 // its limit is not set.
 const DefaultSectionLimit = 50
-
