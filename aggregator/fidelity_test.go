@@ -127,3 +127,27 @@ func TestC1CharactersAreWindows1252(t *testing.T) {
 		}
 	}
 }
+
+// With no site configured, the partner whose own feed names the site a
+// shared story lives on publishes it, though a reprinting partner's copy
+// was fetched first.
+func TestOriginalPublisherWinsBySiteItsFeedNames(t *testing.T) {
+	h := newHarness(t)
+	h.feeds.serve("/jiji", "jiji.rss")
+	h.feeds.serve("/nation", "nation.rss")
+	if rep := h.fetch(t, "jiji"); rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	if rep := h.fetch(t, "nation"); rep.Err != nil || rep.Duplicates != 1 {
+		t.Fatalf("nation: %+v", rep)
+	}
+	src, err := h.store.Source(context.Background(), "nation")
+	if err != nil || src.FeedSite != "nationthailand.com" {
+		t.Fatalf("nation's feed site %q, %v", src.FeedSite, err)
+	}
+	for _, st := range h.section(t, "economy") {
+		if strings.Contains(st.Link, "40012399") && st.SourceID != "nation" {
+			t.Errorf("trade pact story published from %s, want nation (its feed names nationthailand.com)", st.SourceID)
+		}
+	}
+}
