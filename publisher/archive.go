@@ -89,5 +89,9 @@ func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec con
 	if err != nil {
 		return nil, err
 	}
-	return newPlainRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+	modified, err := p.lastModified(ctx, query, fd.Updated)
+	if err != nil {
+		return nil, err
+	}
+	return newPlainRendering(body, modified, f.contentType(), cacheControlValue(fd.MaxAge)), nil
 }

@@ -99,5 +99,9 @@ func (p *Publisher) renderQuery(ctx context.Context, sec config.Section, f *form
 	if err != nil {
 		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)
 	}
-	return newPlainRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+	modified, err := p.lastModified(ctx, query, fd.Updated)
+	if err != nil {
+		return nil, err
+	}
+	return newPlainRendering(body, modified, f.contentType(), cacheControlValue(fd.MaxAge)), nil
 }

@@ -49,6 +49,9 @@ var migrations = []migration{
 			"ALTER TABLE `sources` ADD COLUMN `feed_site` text NOT NULL DEFAULT \"\""},
 		[]string{`ALTER TABLE "sources" ADD COLUMN "next_run" timestamptz`,
 			`ALTER TABLE "sources" ADD COLUMN "feed_site" text NOT NULL DEFAULT ''`})},
+	{version: 6, name: "sections remember when their published content last changed", up: execSQL(
+		[]string{"ALTER TABLE `section_versions` ADD COLUMN `changed_at` datetime"},
+		[]string{`ALTER TABLE "section_versions" ADD COLUMN "changed_at" timestamptz`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

@@ -125,7 +125,7 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 			return 0, 0, err
 		}
 		slices.Sort(touched)
-		if err := s.bumpSections(tx, slices.Compact(touched)); err != nil {
+		if err := s.bumpSections(tx, slices.Compact(touched), time.Now()); err != nil {
 			return 0, 0, err
 		}
 	}

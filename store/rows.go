@@ -101,6 +101,7 @@ func (tombstoneRow) TableName() string { return "tombstones" }
 type sectionVersionRow struct {
 	SectionID string `gorm:"primaryKey"`
 	Version   int64
+	ChangedAt *time.Time
 }
 
 func (sectionVersionRow) TableName() string { return "section_versions" }

@@ -126,7 +126,7 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 			result.Sections = append(result.Sections, id)
 		}
 		slices.Sort(result.Sections)
-		if err := s.bumpSections(tx, result.Sections); err != nil {
+		if err := s.bumpSections(tx, result.Sections, now); err != nil {
 			return err
 		}
 		return nil
