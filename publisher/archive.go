@@ -58,7 +58,7 @@ func (p *Publisher) serveArchive(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, err := p.renderArchive(r.Context(), ar, sec, f, n, current)
+	res, err := p.renderArchive(r.Context(), ar, sec, f, n, current, page[:dot])
 	if err != nil {
 		http.Error(w, "archive unavailable", http.StatusInternalServerError)
 		return
@@ -66,7 +66,9 @@ func (p *Publisher) serveArchive(w http.ResponseWriter, r *http.Request) {
 	serve(w, r, res)
 }
 
-func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec config.Section, f *format, n, current int) (*rendering, error) {
+// renderArchive renders archive page n, asked for as name ("current" or
+// its number), which its rel="self" link repeats.
+func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec config.Section, f *format, n, current int, name string) (*rendering, error) {
 	query := sec.ID
 	if sec.All {
 		query = ""
@@ -76,7 +78,7 @@ func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec con
 		return nil, err
 	}
 	fd := p.buildFeed(sec, stories)
-	fd.Page = archiveName(sec.ID, strconv.Itoa(n))
+	fd.Page = archiveName(sec.ID, name)
 	fd.Complete = n < current
 	fd.Archive = []archiveLink{{Rel: "current", Name: sec.ID}}
 	if n > 0 {

@@ -253,6 +253,7 @@ func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id stri
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		q.raw = selfQuery(r.URL.RawQuery)
 		res, err := p.renderQuery(r.Context(), sec, f, q)
 		if err != nil {
 			http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
