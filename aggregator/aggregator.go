@@ -590,7 +590,11 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 		return nil, nil
 	}
 	contentType := resp.header.Get("Content-Type")
-	text, _ := toUTF8(resp.body, contentType, src.Charset)
+	text, _, err := toUTF8(resp.body, contentType, src.Charset)
+	if err != nil {
+		resp.release()
+		return nil, fmt.Errorf("decode: %w", err)
+	}
 	return &document{
 		text: repair(text), contentType: contentType, finalURL: resp.url,
 		etag: etag, lastModified: lastModified, hash: hash, release: resp.release,
