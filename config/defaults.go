@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"time"
 )
@@ -9,7 +10,6 @@ import (
 // The defaults; applyDefaults is the only place they are applied.
 const (
 	defaultListen   = ":8080"
-	defaultBaseURL  = "http://localhost:8080"
 	defaultDBPath   = "wirefeed.db"
 	defaultSchedule = "@every 10m"
 	defaultTimezone = "UTC"
@@ -25,7 +25,7 @@ const (
 // "jitter: 0" (no jitter) from an absent one.
 func (c *Config) applyDefaults(isSet func(key string) bool) {
 	setDefault(&c.Server.Listen, defaultListen)
-	setDefault(&c.Server.BaseURL, defaultBaseURL)
+	setDefault(&c.Server.BaseURL, ListenURL(c.Server.Listen))
 	setDefault(&c.Server.MaxConnections, DefaultMaxConnections)
 	setDefault(&c.Storage.Path, defaultDBPath)
 	setDefault(&c.Schedule, defaultSchedule)
@@ -147,6 +147,27 @@ func (s Source) EffectiveSchedule(def string) string {
 		return s.Schedule
 	}
 	return def
+}
+
+// IsSet reports whether the config file gives a key path such as
+// "server.base_url"; false for a Config built in code.
+func (c *Config) IsSet(keyPath string) bool {
+	_, ok := c.lines[keyPath]
+	return ok
+}
+
+// ListenURL is the URL a browser on this machine reaches a server
+// listening on listen at: "http://localhost:8080" for ":8080", the host
+// kept when one is given. It is the default of server.base_url.
+func ListenURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Line returns the line in the config file of a key path such as

@@ -139,6 +139,7 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	d.pulls = aggregator.NewPulls(lock)
 	d.metrics = newMetrics(databaseSize(cfg, d.store), d.leading.Load)
 	d.sched = aggregator.NewScheduler(d.log, d.gate)
+	d.sched.OnNext(d.recordNextRun)
 	d.admin = admin.New(admin.Options{
 		ConfigPath: cfg.Path, Backend: adminBackend{d}, CheckURL: d.checkFeedURL, Log: d.log,
 	})
