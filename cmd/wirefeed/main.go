@@ -70,6 +70,7 @@ func commands() []command {
 type env struct {
 	stdout, stderr io.Writer
 	configPath     string
+	configSet      bool // -config was given
 	listen         string
 	fallback       string
 	since          time.Duration
@@ -144,6 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	fs.Visit(func(f *flag.Flag) { e.configSet = e.configSet || f.Name == "config" })
 	e.log = slog.New(slog.NewTextHandler(stderr, nil))
 	if err := cmd.run(ctx, e, positional); err != nil {
 		if !errors.Is(err, errUsage) {
