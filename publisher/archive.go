@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ type ArchiveReader interface {
 
 // archiveName is the path under /feeds/ of a section's archive page.
 func archiveName(section string, page string) string {
-	return section + "/archive/" + page
+	return url.PathEscape(section) + "/archive/" + page
 }
 
 // serveArchive answers GET /feeds/{section}/archive/{page}: {page} is

@@ -3,6 +3,7 @@ package publisher
 import (
 	"html"
 	"mime"
+	"net/url"
 	"strings"
 	"time"
 
@@ -47,7 +48,7 @@ type feed struct {
 
 // selfURL is the address of the feed in the format with extension ext.
 func (f *feed) selfURL(ext string) string {
-	page := f.SectionID
+	page := url.PathEscape(f.SectionID) // a Thai or Japanese id, percent-encoded
 	if f.Page != "" {
 		page = f.Page
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -40,10 +41,10 @@ func (p *Publisher) renderIndex() (*rendering, error) {
 			ID:          s.ID,
 			Title:       xmlSafe(s.Title),
 			Description: xmlSafe(s.Description),
-			Page:        p.baseURL + "/sections/" + s.ID,
-			RSS:         p.baseURL + "/feeds/" + s.ID + ".rss",
-			Atom:        p.baseURL + "/feeds/" + s.ID + ".atom",
-			JSON:        p.baseURL + "/feeds/" + s.ID + ".json",
+			Page:        p.baseURL + "/sections/" + url.PathEscape(s.ID),
+			RSS:         p.baseURL + "/feeds/" + url.PathEscape(s.ID) + ".rss",
+			Atom:        p.baseURL + "/feeds/" + url.PathEscape(s.ID) + ".atom",
+			JSON:        p.baseURL + "/feeds/" + url.PathEscape(s.ID) + ".json",
 		}
 		if is.Title == "" {
 			is.Title = s.ID

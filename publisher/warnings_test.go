@@ -2,10 +2,13 @@ package publisher
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"wirefeed/config"
 	"wirefeed/internal/feedcheck"
+	"wirefeed/store"
 )
 
 // warningPaths are the documents checked for validator warnings: section
@@ -48,4 +51,21 @@ func TestFeedsHaveNoValidatorWarnings(t *testing.T) {
 			"/feeds/thailand", "/feeds/sports", "/feeds/headlines/archive/1", "/feeds/headlines/archive/current",
 			"/feeds/headlines/archive/0"))
 	})
+}
+
+// A section whose id is in its own script (as an OPML folder "การเมือง"
+// becomes) is served at its percent-encoded URL, which its feeds' self
+// links and the index repeat.
+func TestSectionIDInItsOwnScript(t *testing.T) {
+	cfg := testConfig()
+	cfg.Sections = append(cfg.Sections, config.Section{ID: "การเมือง", Title: "การเมือง", Limit: 10})
+	p := New(cfg, &fakeReader{stories: map[string][]store.Story{"การเมือง": testStories()[1:2]}})
+	path := "/feeds/" + url.PathEscape("การเมือง")
+	checkWarnings(t, p.Handler(), []string{path})
+	if res := get(t, p.Handler(), "GET", path+".atom"); res.StatusCode != http.StatusOK {
+		t.Fatalf("%s.atom: %d", path, res.StatusCode)
+	}
+	if index := fetch(t, p.Handler(), "/"); !strings.Contains(index, testBase+path+".rss") {
+		t.Errorf("index does not link %s.rss", path)
+	}
 }
