@@ -204,3 +204,18 @@ func feedSite(feed *gofeed.Feed, feedURL string) string {
 	}
 	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
+
+// permalinkGUID is an RSS item's guid when it is its permalink: RSS makes a
+// guid one unless isPermaLink="false", and it is taken for the item's link
+// when it is an absolute http(s) URL (a guid such as "jiji-123" is no
+// link, whatever the attribute says); "" otherwise.
+func permalinkGUID(ri *rss.Item) string {
+	if ri.GUID == nil || strings.EqualFold(strings.TrimSpace(ri.GUID.IsPermalink), "false") {
+		return ""
+	}
+	u, err := url.Parse(strings.TrimSpace(ri.GUID.Value))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}

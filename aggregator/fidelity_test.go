@@ -45,6 +45,7 @@ func TestPartnerDatesAuthorsAndText(t *testing.T) {
 			[]store.Person{{Name: "Nick Ames (now), Jacob Steinberg (earlier)"}}},
 		{"Tide tables revised", time.Date(2018, 9, 22, 8, 15, 0, 0, time.UTC), time.Time{}, false,
 			[]store.Person{{Name: "Carla Dias", Email: "editor@folhadolitoral.example"}}},
+		{"Ferry timetable for the holiday", time.Date(2018, 9, 24, 11, 0, 0, 0, time.UTC), time.Time{}, false, nil},
 		{"Notice to readers", testNow, time.Time{}, true, nil},
 	} {
 		st, ok := got[tc.title]
@@ -61,6 +62,9 @@ func TestPartnerDatesAuthorsAndText(t *testing.T) {
 		if !reflect.DeepEqual(st.Authors, tc.authors) {
 			t.Errorf("%q: authors %+v, want %+v", tc.title, st.Authors, tc.authors)
 		}
+	}
+	if ferry := got["Ferry timetable for the holiday"]; ferry.Link != "https://www.folhadolitoral.example/2018/09/ferry" {
+		t.Errorf("ferry link %q: want its permalink guid", ferry.Link)
 	}
 	porto := got["Porto reabre após a greve"]
 	if want := "The port’s “long” strike – over…"; porto.Summary != want {

@@ -73,6 +73,9 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	if st.Link == "" && len(item.Links) > 0 {
 		st.Link = n.resolve(item.Links[0])
 	}
+	if ri := n.originals[item]; st.Link == "" && ri != nil {
+		st.Link = permalinkGUID(ri)
+	}
 	if st.Summary == "" && st.Content == "" {
 		st.Summary = fixC1(mediaDescription(item))
 	}

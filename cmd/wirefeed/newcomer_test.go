@@ -76,7 +76,7 @@ func TestSourcesShowsTheSchedulersNextRunAndUndatedStories(t *testing.T) {
 		t.Errorf("nation line %q: want the recorded next run %s", lines[1], next)
 	}
 	// SOURCE, LAST ATTEMPT (2 fields), LAST SUCCESS (2), HTTP, ITEMS, UNDATED
-	if len(fields) < 8 || fields[6] != "4" || fields[7] != "1" {
-		t.Errorf("nation line %q: want 4 items, 1 undated", lines[1])
+	if len(fields) < 8 || fields[6] != "5" || fields[7] != "1" {
+		t.Errorf("nation line %q: want 5 items, 1 undated", lines[1])
 	}
 }
