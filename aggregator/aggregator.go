@@ -50,6 +50,8 @@ type Store interface {
 	SaveStories(ctx context.Context, sourceID string, stories []store.Story, now time.Time) (store.SaveResult, error)
 	RecordFetch(ctx context.Context, sourceID string, r store.FetchRecord) error
 	Prune(ctx context.Context, now time.Time, r store.Retention) (store.PruneResult, error)
+	// SetFeedSite records the partner's site as its feed names it.
+	SetFeedSite(ctx context.Context, sourceID, site string) error
 }
 
 // Options tune an Aggregator; the zero value is ready to use.
@@ -526,6 +528,14 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 	rep.ttl = feedTTL(feed)
 	stories, identity := a.normalize(src, target, feed, now)
 	rep.Identity, rec.Identity = identity, identity
+	// The site the feed names decides, with no site configured, whose copy
+	// of a shared story is published: known before the stories are saved.
+	if site := feedSite(feed, target); site != "" && site != state.FeedSite {
+		if err := a.store.SetFeedSite(context.WithoutCancel(ctx), src.ID, site); err != nil {
+			return fail("store", fmt.Errorf("%w: %w", ErrStore, err))
+		}
+		rec.FeedSite = site
+	}
 
 	// Once the document is in hand, the write finishes even if ctx is
 	// cancelled (shutdown): a fetch is stored whole or not at all.
@@ -597,7 +607,11 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 		return nil, nil
 	}
 	contentType := resp.header.Get("Content-Type")
-	text, _ := toUTF8(resp.body, contentType, src.Charset)
+	text, _, err := toUTF8(resp.body, contentType, src.Charset)
+	if err != nil {
+		resp.release()
+		return nil, fmt.Errorf("decode: %w", err)
+	}
 	return &document{
 		text: repair(text), contentType: contentType, finalURL: resp.url,
 		etag: etag, lastModified: lastModified, hash: hash, release: resp.release,

@@ -76,7 +76,26 @@ var zonelessLayouts = []string{
 // abbreviation (zoneOffsets), "Z", or a numeric offset (+0900, +09:00,
 // +09), optionally followed by a parenthesised comment ("+0900 (JST)").
 // Dates without a zone are read in loc. ok is false for anything else.
+//
+// Day and month names in the languages partners write (see englishDate)
+// and Japanese dates ("2026年12月3日(木) 午後3時05分") are read too.
 func parseDate(s string, loc *time.Location) (t time.Time, ok bool) {
+	if t, ok := parseDateText(s, loc); ok {
+		return t, true
+	}
+	if ja, changed := japaneseDate(s); changed {
+		if t, ok := parseDateText(ja, loc); ok {
+			return t, true
+		}
+	}
+	if en, ok := englishDate(s); ok {
+		return parseDateText(en, loc)
+	}
+	return time.Time{}, false
+}
+
+// parseDateText is parseDate for dates in English words or digits.
+func parseDateText(s string, loc *time.Location) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, false

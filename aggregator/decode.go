@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 // toUTF8 converts a fetched body to UTF-8 and names the encoding it was
@@ -33,42 +34,62 @@ import (
 //
 // Bytes that are invalid in the chosen encoding become U+FFFD. toUTF8 never
 // fails.
-func toUTF8(body []byte, contentType, override string) ([]byte, string) {
-	out, name := decodeBody(body, contentType, override)
-	return fixXMLDecl(out), name
+func toUTF8(body []byte, contentType, override string) ([]byte, string, error) {
+	out, name, err := decodeBody(body, contentType, override)
+	if err != nil {
+		return nil, "", err
+	}
+	return fixXMLDecl(out), name, nil
 }
 
 // decodeBody is toUTF8 before the XML declaration is fixed.
-func decodeBody(body []byte, contentType, override string) ([]byte, string) {
+func decodeBody(body []byte, contentType, override string) ([]byte, string, error) {
+	if name, order, bom := sniffUTF32(body); name != "" {
+		policy := utf32.IgnoreBOM
+		if bom {
+			policy = utf32.ExpectBOM
+		}
+		return decodeWith(utf32.UTF32(order, policy), body), name, nil
+	}
 	switch {
 	case bytes.HasPrefix(body, utf8BOM):
-		return bytes.ToValidUTF8(body[len(utf8BOM):], replacement), "utf-8"
+		return bytes.ToValidUTF8(body[len(utf8BOM):], replacement), "utf-8", nil
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
-		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), body), "utf-16le"
+		return decodeWith(unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), body), "utf-16le", nil
 	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
-		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), body), "utf-16be"
+		return decodeWith(unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), body), "utf-16be", nil
 	}
 	if name := sniffUTF16(body); name != "" {
 		e, _ := htmlindex.Get(name)
-		return decodeWith(e, body), name
+		return decodeWith(e, body), name, nil
 	}
 	if isISO2022JP(body) {
-		return decodeWith(japanese.ISO2022JP, body), "iso-2022-jp"
+		return decodeWith(japanese.ISO2022JP, body), "iso-2022-jp", nil
 	}
 	if utf8.Valid(body) {
-		return body, "utf-8"
+		return body, "utf-8", nil
 	}
 
+	cands, declared := declaredCharsets(body, contentType, override)
 	best, bestScore := candidate{name: "utf-8"}, -1
-	for _, c := range declaredCharsets(body, contentType, override) {
+	for _, c := range cands {
 		if s := score(c, body); bestScore < 0 || s < bestScore {
 			best, bestScore = c, s
 		}
 	}
-	if best.enc == nil {
-		return bytes.ToValidUTF8(body, replacement), "utf-8"
+	// Nothing declared, or what is declared (often a server's default
+	// charset=utf-8) makes no sense of the bytes: detect the encoding.
+	if !declared || !readsWell(best, body) {
+		c, err := detect(body)
+		if err != nil {
+			return nil, "", err
+		}
+		best = c
 	}
-	return decodeWith(best.enc, body), best.name
+	if best.enc == nil {
+		return bytes.ToValidUTF8(body, replacement), best.name, nil
+	}
+	return decodeWith(best.enc, body), best.name, nil
 }
 
 var (
@@ -98,6 +119,22 @@ func isISO2022JP(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// sniffUTF32 recognises UTF-32, with a byte order mark or by the three
+// NUL bytes beside each character of its ASCII markup ("<", "{").
+func sniffUTF32(b []byte) (name string, order utf32.Endianness, bom bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0, 0, 0xFE, 0xFF}):
+		return "utf-32be", utf32.BigEndian, true
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0, 0}):
+		return "utf-32le", utf32.LittleEndian, true
+	case len(b) >= 8 && b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0:
+		return "utf-32le", utf32.LittleEndian, false
+	case len(b) >= 8 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0 && b[4] == 0 && b[5] == 0 && b[6] == 0:
+		return "utf-32be", utf32.BigEndian, false
+	}
+	return "", utf32.BigEndian, false
 }
 
 // sniffUTF16 recognises UTF-16 without a BOM: a feed starts with ASCII
@@ -135,7 +172,7 @@ type candidate struct {
 // document declare, most trusted first, then UTF-8 (and windows-1252 when
 // nothing was declared). Unknown labels, UTF-16 (whose bytes sniffUTF16
 // did not see) and the WHATWG "replacement" encoding are left out.
-func declaredCharsets(body []byte, contentType, override string) []candidate {
+func declaredCharsets(body []byte, contentType, override string) (cands []candidate, declared bool) {
 	var header string
 	if _, params, err := mime.ParseMediaType(contentType); err == nil {
 		header = params["charset"]
@@ -166,12 +203,9 @@ func declaredCharsets(body []byte, contentType, override string) []candidate {
 	for _, l := range []string{override, header, prolog, meta} {
 		add(l)
 	}
-	declared := len(out) > 0
+	declared = len(out) > 0
 	add("utf-8")
-	if !declared {
-		add("windows-1252")
-	}
-	return out
+	return out, declared
 }
 
 // labelName is the canonical WHATWG name of a charset label, or "".

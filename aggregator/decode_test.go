@@ -15,7 +15,11 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 
 	"wirefeed/config"
 )
@@ -38,6 +42,13 @@ var (
 		"Ça coûte 5 £ à Genève, señor",
 	}
 	latin1Titles = []string{"Ça coûte 5 £ à Genève, señor", "Über die Brücke: Ölpreis fällt"}
+	// Titles of the undeclared legacy-encoded feeds: Chinese (traditional
+	// and simplified), Korean, Russian and Hebrew wire headlines.
+	traditionalTitles = []string{"台北股市今日收高，電子股領漲", "颱風警報解除，交通恢復正常"}
+	simplifiedTitles  = []string{"北京股市今日收高，科技股领涨", "台风警报解除，交通恢复正常"}
+	koreanTitles      = []string{"서울 증시 상승 마감, 반도체주 강세", "태풍 경보 해제, 교통 정상화"}
+	russianTitles     = []string{"Центробанк сохранил ключевую ставку", "Рынок акций вырос после заявления"}
+	hebrewTitles      = []string{"הבורסה בתל אביב עלתה היום", "אזהרת הסערה בוטלה והתנועה חזרה"}
 )
 
 // charsetCase is a feed encoded in enc from titles and served with the
@@ -56,6 +67,8 @@ type charsetCase struct {
 var (
 	utf16LE = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
 	utf16BE = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	utf32LE = utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)
+	utf32BE = utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM)
 )
 
 var charsetCases = []charsetCase{
@@ -80,6 +93,20 @@ var charsetCases = []charsetCase{
 	{name: "utf16be-bom", enc: utf16BE, titles: thaiTitles, decl: "UTF-16", bom: true},
 	{name: "utf16le-nobom", enc: utf16LE, titles: thaiTitles, decl: "UTF-16"},
 	{name: "utf16be-nobom", enc: utf16BE, titles: japaneseTitles, decl: "UTF-16BE", contentType: "text/xml; charset=utf-16be"},
+	// Nothing declared anywhere: the encoding is detected.
+	{name: "undeclared-eucjp", enc: japanese.EUCJP, titles: japaneseTitles},
+	{name: "undeclared-sjis", enc: japanese.ShiftJIS, titles: japaneseTitles},
+	{name: "undeclared-big5", enc: traditionalchinese.Big5, titles: traditionalTitles},
+	{name: "undeclared-gb2312", enc: simplifiedchinese.GBK, titles: simplifiedTitles},
+	{name: "undeclared-euckr", enc: korean.EUCKR, titles: koreanTitles},
+	{name: "undeclared-koi8r", enc: charmap.KOI8R, titles: russianTitles},
+	{name: "undeclared-tis620", enc: charmap.Windows874, titles: thaiTitles},
+	{name: "undeclared-windows1255", enc: charmap.Windows1255, titles: hebrewTitles},
+	{name: "undeclared-windows1252", enc: charmap.Windows1252, titles: westernTitles},
+	{name: "utf32le-bom", enc: utf32LE, titles: japaneseTitles, bom: true},
+	{name: "utf32be-bom", enc: utf32BE, titles: thaiTitles, bom: true},
+	{name: "utf32le-nobom", enc: utf32LE, titles: thaiTitles},
+	{name: "utf32be-nobom", enc: utf32BE, titles: japaneseTitles},
 }
 
 // source is the case's document in UTF-8.
@@ -120,7 +147,8 @@ func (c charsetCase) encoded(t *testing.T) []byte {
 		}
 	}
 	if c.bom {
-		bom := map[encoding.Encoding][]byte{nil: utf8BOM, utf16LE: {0xFF, 0xFE}, utf16BE: {0xFE, 0xFF}}[c.enc]
+		bom := map[encoding.Encoding][]byte{nil: utf8BOM, utf16LE: {0xFF, 0xFE}, utf16BE: {0xFE, 0xFF},
+			utf32LE: {0xFF, 0xFE, 0, 0}, utf32BE: {0, 0, 0xFE, 0xFF}}[c.enc]
 		doc = append(bom, doc...)
 	}
 	return doc
@@ -206,15 +234,62 @@ func TestToUTF8(t *testing.T) {
 		{"declaration rewritten", "<?xml version='1.0' encoding='EUC-JP'?><a>" + eucjp("日本") + "</a>", "", "",
 			"<?xml version='1.0' encoding='UTF-8'?><a>日本</a>", "euc-jp"},
 		{"utf-8 declaration kept", `<?xml version="1.0" encoding="utf-8"?><a/>`, "", "", `<?xml version="1.0" encoding="utf-8"?><a/>`, "utf-8"},
-		{"mostly utf-8 with a stray byte", "<a>日本 caf\xe9 語</a>", "", "", "<a>日本 caf\uFFFD 語</a>", "utf-8"},
+		{"mostly utf-8 with a stray byte", "<a>" + strings.Repeat("日本語のニュース。", 10) + " caf\xe9</a>", "", "",
+			"<a>" + strings.Repeat("日本語のニュース。", 10) + " caf\uFFFD</a>", "utf-8"},
 		{"undeclared latin-1", "<a>caf\xe9 cr\xe8me</a>", "", "", "<a>café crème</a>", "windows-1252"},
 		{"unknown labels ignored", "<a>caf\xe9</a>", "text/xml; charset=klingon", "", "<a>café</a>", "windows-1252"},
 		{"escape sequence in utf-8 text", "<a>日本 \x1b$B</a>", "", "", "<a>日本 \x1b$B</a>", "utf-8"},
 		{"utf-16 label on 8-bit bytes", "<a>caf\xe9</a>", "text/xml; charset=utf-16", "", "<a>café</a>", "windows-1252"},
 	} {
-		got, charset := toUTF8([]byte(tc.body), tc.contentType, tc.override)
+		got, charset, err := toUTF8([]byte(tc.body), tc.contentType, tc.override)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
 		if string(got) != tc.want || charset != tc.charset {
 			t.Errorf("%s: got %q as %s, want %q as %s", tc.name, got, charset, tc.want, tc.charset)
 		}
+	}
+}
+
+func TestUndeclaredEncodingIsDetected(t *testing.T) {
+	want := map[string]string{
+		"undeclared-eucjp": "euc-jp", "undeclared-sjis": "shift_jis", "undeclared-big5": "big5",
+		"undeclared-gb2312": "gbk", "undeclared-euckr": "euc-kr", "undeclared-koi8r": "koi8-r",
+		"undeclared-tis620": "windows-874", "undeclared-windows1255": "windows-1255",
+		"undeclared-windows1252": "windows-1252", "utf32le-bom": "utf-32le", "utf32be-nobom": "utf-32be",
+	}
+	for _, c := range charsetCases {
+		name, ok := want[c.name]
+		if !ok {
+			continue
+		}
+		_, got, err := toUTF8(c.encoded(t), "", "")
+		if err != nil || got != name {
+			t.Errorf("%s: read as %q (%v), want %s", c.name, got, err, name)
+		}
+	}
+}
+
+// Bytes that read as real text in no encoding are refused with an error
+// that says so, rather than published as garbage.
+func TestUndeclaredGarbageIsRefused(t *testing.T) {
+	var noise []byte
+	for i := range 600 {
+		noise = append(noise, byte(0x80+(i*37)%128))
+		if i%7 == 0 {
+			noise = append(noise, ' ')
+		}
+	}
+	doc := append([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>`), noise...)
+	doc = append(doc, "</title><guid>1</guid></item></channel></rss>"...)
+	h := newHarness(t)
+	h.feeds.handle("/misc", func(w http.ResponseWriter, r *http.Request) { w.Write(doc) })
+	rep := h.fetch(t, "misc")
+	if rep.Err == nil || !strings.Contains(rep.Err.Error(), "encoding cannot be told") || !strings.Contains(rep.Err.Error(), "set the source's charset") {
+		t.Fatalf("report %+v: want the fetch refused, naming the encoding problem", rep)
+	}
+	if got := h.section(t, "other"); len(got) != 0 {
+		t.Errorf("stored %q from an unreadable feed", titles(got))
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 	"golang.org/x/net/html"
 
 	"wirefeed/dedupe"
@@ -40,6 +41,8 @@ type normalizer struct {
 	scanImages bool
 	now        time.Time
 	hash       hash.Hash
+	// originals are the RSS items gofeed read the items from (extras.go).
+	originals map[*gofeed.Item]*rss.Item
 }
 
 func newNormalizer(sourceID, authority string, base *url.URL, feed *gofeed.Feed, now time.Time) *normalizer {
@@ -51,6 +54,7 @@ func newNormalizer(sourceID, authority string, base *url.URL, feed *gofeed.Feed,
 	}
 	n.language = strings.TrimSpace(feed.Language)
 	n.scanImages = feed.FeedType == "rss"
+	n.originals = rssOriginals(feed)
 	return n
 }
 
@@ -61,21 +65,36 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 		SourceID: n.sourceID,
 		GUID:     strings.TrimSpace(item.GUID),
 		Link:     n.resolve(item.Link),
-		Title:    strings.TrimSpace(item.Title),
-		Summary:  strings.TrimSpace(item.Description),
-		Content:  strings.TrimSpace(item.Content),
+		Title:    fixC1(strings.TrimSpace(item.Title)),
+		Summary:  fixC1(strings.TrimSpace(item.Description)),
+		Content:  fixC1(strings.TrimSpace(item.Content)),
 		Language: n.language,
 	}
 	if st.Link == "" && len(item.Links) > 0 {
 		st.Link = n.resolve(item.Links[0])
 	}
+	if ri := n.originals[item]; st.Link == "" && ri != nil {
+		st.Link = permalinkGUID(ri)
+	}
+	if st.Summary == "" && st.Content == "" {
+		st.Summary = fixC1(mediaDescription(item))
+	}
+	if ri := n.originals[item]; ri != nil {
+		st.Authors = rssAuthors(ri)
+	}
 	for _, p := range item.Authors {
-		if p == nil || (strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "") {
+		if p == nil || (strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "") || st.Authors != nil && n.originals[item] != nil {
 			continue
 		}
 		st.Authors = append(st.Authors, store.Person{Name: strings.TrimSpace(p.Name), Email: strings.TrimSpace(p.Email)})
 	}
+	for i := range st.Authors {
+		st.Authors[i].Name = fixC1(st.Authors[i].Name)
+	}
 	st.Categories = cleanCategories(item.Categories)
+	for i, c := range st.Categories {
+		st.Categories[i] = fixC1(c)
+	}
 	for _, e := range item.Enclosures {
 		if e == nil || strings.TrimSpace(e.URL) == "" {
 			continue
@@ -89,18 +108,8 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 		st.Image = n.resolve(firstImage(item.Content, item.Description))
 	}
 	st.Photos = n.photos(item)
-	if st.Summary == "" && st.Content == "" {
-		st.Summary = mediaDescription(item) // a partner that sends pictures only
-	}
 
-	st.Published = n.date(item.Published, item.PublishedParsed)
-	if st.Published.IsZero() {
-		st.Published = n.date(item.Updated, item.UpdatedParsed)
-	}
-	if st.Published.IsZero() {
-		st.Published = n.now
-	}
-	st.Updated = n.date(item.Updated, item.UpdatedParsed)
+	st.Published, st.Updated, st.Undated = n.dates(item)
 	if st.Updated.Before(st.Published) {
 		st.Updated = st.Published
 	}
@@ -118,6 +127,32 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 		st.CanonicalURL = "" // a site's home page identifies no story
 	}
 	return st
+}
+
+// dates returns the item's publication and update times. An item dated
+// only by its update time is published then; one with no readable date
+// (or one further in the future than futureSkew) is published when first
+// seen, and undated says so.
+func (n *normalizer) dates(item *gofeed.Item) (published, updated time.Time, undated bool) {
+	pubText, updText := extraDates(item)
+	published = n.date(item.Published, item.PublishedParsed)
+	if published.IsZero() {
+		published = n.date(pubText, nil)
+	}
+	updated = n.date(item.Updated, item.UpdatedParsed)
+	if updated.IsZero() {
+		updated = n.date(updText, nil)
+	}
+	if published.IsZero() {
+		published = updated
+	}
+	if published.IsZero() {
+		published, undated = n.now, true
+	}
+	if updated.Before(published) {
+		updated = published
+	}
+	return published, updated, undated
 }
 
 // key is the story's identity within its source: the GUID, else the link,
@@ -180,8 +215,8 @@ func (n *normalizer) sum(parts ...string) string {
 	return hex.EncodeToString(n.hash.Sum(buf[:0]))
 }
 
-// date returns the item's date in UTC truncated to the second, or zero; a
-// date further in the future than futureSkew becomes the time first seen.
+// date returns the item's date in UTC truncated to the second, or zero (a
+// date further in the future than futureSkew is no date).
 // The partner's text is read with parseDate, which knows the zone
 // abbreviations and layouts gofeed gets wrong or misses; gofeed's reading t
 // is the fallback.
@@ -197,7 +232,7 @@ func (n *normalizer) date(text string, t *time.Time) time.Time {
 		if ce, ok := fromBuddhistEra(d, n.now); ok {
 			return ce
 		}
-		return n.now.Truncate(time.Second)
+		return time.Time{} // a clock error: no date
 	}
 	return d
 }

@@ -62,31 +62,6 @@ func (n *normalizer) mediaContents(c *photoList, contents []ext.Extension, paren
 	}
 }
 
-// mediaDescription is the item's media:description (or its first
-// media:content's or media:group's), the text a partner that sends
-// pictures only gives, as HTML: plain text (the default type) is escaped.
-func mediaDescription(item *gofeed.Item) string {
-	media := item.Extensions["media"]
-	lists := [][]ext.Extension{media["description"]}
-	for _, list := range [][]ext.Extension{media["content"], media["group"]} {
-		for _, m := range list {
-			lists = append(lists, m.Children["description"])
-		}
-	}
-	for _, list := range lists {
-		for _, d := range list {
-			if strings.TrimSpace(d.Value) == "" {
-				continue
-			}
-			if d.Attrs["type"] == "html" {
-				return strings.TrimSpace(d.Value)
-			}
-			return "<p>" + html.EscapeString(clean(d.Value)) + "</p>"
-		}
-	}
-	return ""
-}
-
 // firstText returns the text of the first of names found in own, else in
 // parent.
 func firstText(own, parent map[string][]ext.Extension, names ...string) string {

@@ -39,6 +39,10 @@ type Scheduler struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 
+	// onNext, when set, is told each source's next run whenever it
+	// changes (see OnNext).
+	onNext func(sourceID string, next time.Time)
+
 	mu      sync.Mutex // guards the fields below; held for memory only
 	cfg     *config.Config
 	agg     *Aggregator
@@ -91,6 +95,28 @@ func NewScheduler(log *slog.Logger, opts SchedulerOptions) *Scheduler {
 // removed or paused ones leave the table; the others keep their next run.
 // cfg must be valid (config.Parse).
 func (s *Scheduler) Apply(cfg *config.Config, agg *Aggregator) error {
+	changed, err := s.apply(cfg, agg)
+	for _, id := range changed {
+		s.reportNext(id)
+	}
+	return err
+}
+
+// OnNext has fn told each source's next run (zero: none) when the source is
+// scheduled anew and each time its run starts, so that other processes
+// can show the scheduler's own answer (see Next). Call it before Start.
+func (s *Scheduler) OnNext(fn func(sourceID string, next time.Time)) { s.onNext = fn }
+
+// reportNext tells onNext a source's next run.
+func (s *Scheduler) reportNext(id string) {
+	if s.onNext != nil {
+		s.onNext(id, s.Next(id))
+	}
+}
+
+// apply is Apply under s.mu; it returns the sources (re)scheduled or
+// removed.
+func (s *Scheduler) apply(cfg *config.Config, agg *Aggregator) (changed []string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg, s.agg = cfg, agg
@@ -108,21 +134,23 @@ func (s *Scheduler) Apply(cfg *config.Config, agg *Aggregator) error {
 		}
 		sched := s.schedule(cfg.ScheduleFor(src))
 		if sched == nil {
-			return fmt.Errorf("aggregator: schedule %s: invalid schedule %q", src.ID, cfg.ScheduleOf(src))
+			return changed, fmt.Errorf("aggregator: schedule %s: invalid schedule %q", src.ID, cfg.ScheduleOf(src))
 		}
 		if old, ok := s.entries[src.ID]; ok {
 			s.cron.Remove(old.entry)
 		}
 		s.entries[src.ID] = scheduled{s.cron.Schedule(sched, s.wrap(s.job(src.ID, delay, sched))), key}
+		changed = append(changed, src.ID)
 	}
 	for id, old := range s.entries {
 		if !keep[id] {
 			s.cron.Remove(old.entry)
 			delete(s.entries, id)
+			changed = append(changed, id)
 		}
 	}
 	s.applyPrune(cfg)
-	return nil
+	return changed, nil
 }
 
 // applyPrune schedules pruning on retention.schedule. s.mu must be held.
@@ -210,6 +238,7 @@ func (s *Scheduler) job(id string, delay time.Duration, sched cron.Schedule) cro
 			return
 		}
 		defer done()
+		s.reportNext(id) // the daemon pulling it says when cron runs it next
 		cfg, agg := s.current()
 		src, ok := cfg.SourceByID(id)
 		if !ok {

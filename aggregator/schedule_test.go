@@ -3,6 +3,7 @@ package aggregator
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -173,5 +174,58 @@ sources:
 	}
 	if !s.Next("c").IsZero() {
 		t.Error("removed source c is still scheduled")
+	}
+}
+
+// The scheduler tells of each source's next run as it schedules it, and
+// of none when the source leaves the schedule, so that it can be recorded
+// for other processes to show.
+func TestSchedulerReportsNextRuns(t *testing.T) {
+	h := newHarness(t)
+	parse := func(text string) *config.Config {
+		cfg, err := config.Parse([]byte(text), "sched.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	s := NewScheduler(quietLog(), SchedulerOptions{})
+	var mu sync.Mutex
+	got := map[string]time.Time{}
+	s.OnNext(func(id string, next time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		got[id] = next
+	})
+	s.Start()
+	defer s.Stop(context.Background())
+	before := time.Now()
+	if err := s.Apply(parse(`
+sections: [{id: other, title: Other}]
+sources:
+  - {id: a, url: "http://127.0.0.1:1/a", fallback: other, schedule: "@every 1h"}
+`), h.agg); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	a := got["a"]
+	mu.Unlock()
+	if d := a.Sub(before); d < 59*time.Minute || d > 61*time.Minute || !a.Equal(s.Next("a")) {
+		t.Errorf("reported next run of a %v (%v from now), scheduler says %v", a, d, s.Next("a"))
+	}
+	if err := s.Apply(parse(`
+sections: [{id: other, title: Other}]
+sources:
+  - {id: b, url: "http://127.0.0.1:1/b", fallback: other}
+`), h.agg); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if next, ok := got["a"]; !ok || !next.IsZero() {
+		t.Errorf("a left the schedule; reported %v, want the zero time", next)
+	}
+	if got["b"].IsZero() {
+		t.Error("b's next run was not reported")
 	}
 }

@@ -274,9 +274,11 @@ type Source struct {
 	// Priority decides whose copy is published when several partners carry
 	// the same story: 1 is the highest, lower numbers win (default 100).
 	Priority int `yaml:"priority"`
-	// Site is the partner's own web site host, such as "nationthailand.com"
-	// (default: the feed URL's host without "www."). Among partners of equal
-	// priority, the one whose site hosts a story's link publishes it.
+	// Site is the partner's own web site host, such as "nationthailand.com".
+	// When not set, the site the feed itself names is used (its channel
+	// <link>, Atom's rel="alternate" link), else the feed URL's host without
+	// "www.". Among partners of equal priority, the one whose site hosts a
+	// story's link publishes it.
 	Site string `yaml:"site"`
 	// Charset overrides the character encoding the partner declares, for
 	// partners that declare the wrong one: a WHATWG label such as

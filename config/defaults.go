@@ -2,7 +2,7 @@ package config
 
 import (
 	"fmt"
-	"net/url"
+	"net"
 	"strings"
 	"time"
 )
@@ -10,7 +10,6 @@ import (
 // The defaults; applyDefaults is the only place they are applied.
 const (
 	defaultListen   = ":8080"
-	defaultBaseURL  = "http://localhost:8080"
 	defaultDBPath   = "wirefeed.db"
 	defaultSchedule = "@every 10m"
 	defaultTimezone = "UTC"
@@ -26,7 +25,7 @@ const (
 // "jitter: 0" (no jitter) from an absent one.
 func (c *Config) applyDefaults(isSet func(key string) bool) {
 	setDefault(&c.Server.Listen, defaultListen)
-	setDefault(&c.Server.BaseURL, defaultBaseURL)
+	setDefault(&c.Server.BaseURL, ListenURL(c.Server.Listen))
 	setDefault(&c.Server.MaxConnections, DefaultMaxConnections)
 	setDefault(&c.Storage.Path, defaultDBPath)
 	setDefault(&c.Schedule, defaultSchedule)
@@ -56,9 +55,6 @@ func (c *Config) applyDefaults(isSet func(key string) bool) {
 		s := &c.Sources[i]
 		setDefault(&s.Name, s.ID)
 		setDefault(&s.Priority, DefaultPriority)
-		if s.Site == "" {
-			s.Site = siteOf(s.URL)
-		}
 		if s.Name != "" {
 			setDefault(&s.Attribution, "Provided by "+s.Name)
 		}
@@ -156,6 +152,27 @@ func (s Source) EffectiveSchedule(def string) string {
 	return def
 }
 
+// IsSet reports whether the config file gives a key path such as
+// "server.base_url"; false for a Config built in code.
+func (c *Config) IsSet(keyPath string) bool {
+	_, ok := c.lines[keyPath]
+	return ok
+}
+
+// ListenURL is the URL a browser on this machine reaches a server
+// listening on listen at: "http://localhost:8080" for ":8080", the host
+// kept when one is given. It is the default of server.base_url.
+func ListenURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // Line returns the line in the config file of a key path such as
 // "sources[1].fallback" or "sections[2].include[0]", or of its nearest
 // parent in the file; 0 if unknown (a Config built in code).
@@ -211,12 +228,3 @@ const DefaultPriority = 100
 // DefaultSectionLimit is the number of stories a section's feeds carry when
 // its limit is not set.
 const DefaultSectionLimit = 50
-
-// siteOf is the host of a feed URL without a leading "www.".
-func siteOf(feedURL string) string {
-	u, err := url.Parse(feedURL)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-}

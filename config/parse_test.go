@@ -151,7 +151,7 @@ func TestDefaults(t *testing.T) {
 		Sections:   []Section{{ID: "news", Limit: 50}},
 		Sources: []Source{{
 			ID: "wire", Name: "wire", Attribution: "Provided by wire",
-			URL: "https://example.com/feed.xml", Priority: 100, Site: "example.com",
+			URL: "https://example.com/feed.xml", Priority: 100,
 			keyPath: "sources[0]",
 		}},
 		loc: time.UTC,

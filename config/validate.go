@@ -17,8 +17,21 @@ import (
 	"wirefeed/netguard"
 )
 
-// idPattern is what section and source ids must match: they appear in URLs.
+// idPattern is what source ids must match: they appear in URLs and in the
+// tag URIs stories are published under.
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// sectionIDPattern is what section ids must match: they appear in URLs,
+// percent-encoded when they hold more than ASCII, so a Thai or Japanese
+// section is readable in its own script ("การเมือง", "政治"). Letters
+// without case, lower-case letters, marks (Thai vowels and tones), digits,
+// '-' and '_'; at most 64 characters.
+var sectionIDPattern = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}][\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}_-]{0,63}$`)
+
+// ReservedSectionIDs are ids the site's URL space gives a meaning of its
+// own: /feeds/all.rss carries every section, with ?source= a partner's
+// stories.
+var ReservedSectionIDs = []string{"all"}
 
 // Limits of Section.Limit.
 const (
@@ -181,7 +194,14 @@ func (v *validator) sections(list []Section, sources []Source) map[string]Sectio
 	seen := map[string]int{} // id -> line
 	for i, s := range list {
 		key := fmt.Sprintf("sections[%d]", i)
-		v.uniqueID(key+".id", s.ID, seen)
+		switch {
+		case slices.Contains(ReservedSectionIDs, s.ID):
+			v.errorf(key+".id", "%q is reserved: /feeds/%s.rss carries every section's stories; choose another id", s.ID, s.ID)
+		case s.ID != "" && !idPattern.MatchString(s.ID) && sectionIDPattern.MatchString(s.ID):
+			v.uniqueID(key+".id", s.ID, seen, sectionIDPattern) // readable in its own script
+		default:
+			v.uniqueID(key+".id", s.ID, seen, idPattern)
+		}
 		byID[s.ID] = s
 		if s.Limit < minLimit || s.Limit > maxLimit {
 			v.errorf(key+".limit", "must be between %d and %d, got %d", minLimit, maxLimit, s.Limit)
@@ -201,7 +221,7 @@ func (v *validator) sections(list []Section, sources []Source) map[string]Sectio
 
 // source checks one source. seen holds the ids of the sources before it.
 func (v *validator) source(key string, s Source, sections map[string]Section, seen map[string]int) {
-	v.uniqueID(key+".id", s.ID, seen)
+	v.uniqueID(key+".id", s.ID, seen, idPattern)
 	if s.URL == "" {
 		v.errorf(key+".url", "required")
 	} else if msg := checkURL(s.URL); msg != "" {
@@ -264,11 +284,11 @@ func (v *validator) source(key string, s Source, sections map[string]Section, se
 }
 
 // uniqueID checks an id's form and that it is not in seen, then adds it.
-func (v *validator) uniqueID(key, id string, seen map[string]int) {
+func (v *validator) uniqueID(key, id string, seen map[string]int, pattern *regexp.Regexp) {
 	switch {
 	case id == "":
 		v.errorf(key, "required")
-	case !idPattern.MatchString(id):
+	case !pattern.MatchString(id):
 		v.errorf(key, "invalid id %q: want 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit", id)
 	default:
 		if first, dup := seen[id]; dup {

@@ -72,8 +72,13 @@ func (b adminBackend) Reroute(ctx context.Context, since time.Duration, dryRun b
 		}
 		g.pub.Invalidate(changed...)
 	}
+	stories := make([]map[string]any, 0, len(res.Stories))
+	for _, st := range res.Stories {
+		stories = append(stories, map[string]any{"id": st.ID, "source": st.SourceID, "title": st.Title,
+			"added": st.Added, "removed": st.Removed})
+	}
 	return map[string]any{"examined": res.Examined, "moved": res.Moved, "dry_run": dryRun,
-		"added": res.Added, "removed": res.Removed}, nil
+		"added": res.Added, "removed": res.Removed, "stories": stories}, nil
 }
 
 // SourceStates is each source's fetch state, as /status shows it.

@@ -212,6 +212,7 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	d.pulls = aggregator.NewPulls(lock)
 	d.metrics = newMetrics(databaseSize(cfg, d.store), d.leading.Load)
 	d.sched = aggregator.NewScheduler(d.log, aggregator.SchedulerOptions{Gate: d.gate, Aligned: d.claims != nil})
+	d.sched.OnNext(d.recordNextRun)
 	var configStore admin.ConfigStore
 	if d.nodePath != "" {
 		configStore = siteConfig{d}

@@ -65,6 +65,9 @@ func (d *Daemon) lead(ctx context.Context) error {
 		}
 		d.leading.Store(true)
 		d.log.Info("pulling partners on schedule (holding the scheduler lease)", "holder", d.holder, "epoch", epoch)
+		for _, src := range d.current().cfg.Sources {
+			d.recordNextRun(src.ID, d.sched.Next(src.ID))
+		}
 		if d.claims == nil {
 			// Every source that is due is pulled at once, catching up what
 			// was missed while nobody held the lease, then on schedule.
@@ -132,5 +135,18 @@ func (d *Daemon) releaseLease(ctx context.Context) {
 	d.lease.Store(nil)
 	if err := d.store.ReleaseLease(ctx, schedulerLease, d.holder); err != nil {
 		d.log.Warn("scheduler lease", "err", err)
+	}
+}
+
+// recordNextRun writes a source's next scheduled run to the database while
+// this daemon pulls on schedule, so that `wirefeed sources` and the other
+// daemons' /status show the scheduler's own answer. One small UPDATE per
+// scheduled run; a failure is only logged.
+func (d *Daemon) recordNextRun(id string, next time.Time) {
+	if !d.leading.Load() {
+		return
+	}
+	if err := d.store.SetNextRun(context.Background(), id, next); err != nil {
+		d.log.Warn("could not record the next run", "source", id, "err", err)
 	}
 }

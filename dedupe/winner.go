@@ -3,6 +3,7 @@ package dedupe
 import (
 	"net/url"
 	"strings"
+	"time"
 )
 
 // DefaultPriority is the priority of a partner that has none (a Priority of
@@ -20,6 +21,9 @@ type Copy struct {
 	Site string
 	// Link is the copy's link, best in canonical form (CanonicalURL).
 	Link string
+	// Published is when the partner says it published the copy; zero when
+	// it does not say.
+	Published time.Time
 }
 
 // Outranks reports whether copy a is to be published rather than copy b:
@@ -36,16 +40,23 @@ func Outranks(a, b Copy) bool {
 
 // Winner returns the index of the copy to publish among copies, which are
 // listed in the order they were first seen: the one no other copy
-// outranks, and among equals the first seen. It returns -1 when copies is
+// outranks; among equals the earliest published (a copy without a date
+// never wins on dates), then the first seen. It returns -1 when copies is
 // empty.
 func Winner(copies []Copy) int {
 	best := -1
 	for i, c := range copies {
-		if best < 0 || Outranks(c, copies[best]) {
+		if best < 0 || Outranks(c, copies[best]) || !Outranks(copies[best], c) && publishedBefore(c, copies[best]) {
 			best = i
 		}
 	}
 	return best
+}
+
+// publishedBefore reports whether a is dated, and earlier than b or b is
+// undated.
+func publishedBefore(a, b Copy) bool {
+	return !a.Published.IsZero() && (b.Published.IsZero() || a.Published.Before(b.Published))
 }
 
 func (c Copy) priority() int {

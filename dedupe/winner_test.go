@@ -1,6 +1,9 @@
 package dedupe
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 const tradeLink = "https://nationthailand.com/business/economy/40012399"
 
@@ -34,6 +37,10 @@ func TestOutranks(t *testing.T) {
 	}
 }
 
+var noon = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func withDate(c Copy, t time.Time) Copy { c.Published = t; return c }
+
 func TestWinner(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -47,6 +54,11 @@ func TestWinner(t *testing.T) {
 		{"own site stays", []Copy{nation, jiji}, 0},
 		{"priority wins over own site", []Copy{nation, jiji, {Priority: 1, Link: "https://example.com/x"}}, 2},
 		{"first of the best", []Copy{{Priority: 3}, {Priority: 2}, {Priority: 2}, {Priority: 9}}, 1},
+		{"earliest published among equals", []Copy{{Published: noon}, {Published: noon.Add(-time.Hour)}}, 1},
+		{"undated copy never wins on dates", []Copy{{Published: noon}, {}}, 0},
+		{"dated copy beats an undated first", []Copy{{}, {Published: noon}}, 1},
+		{"same time keeps the first seen", []Copy{{Published: noon}, {Published: noon}}, 0},
+		{"own site beats an earlier date", []Copy{withDate(jiji, noon.Add(-time.Hour)), withDate(nation, noon)}, 1},
 	} {
 		if got := Winner(c.copies); got != c.want {
 			t.Errorf("%s: Winner = %d, want %d", c.name, got, c.want)

@@ -115,9 +115,7 @@ func Export(w io.Writer, cfg *config.Config, now time.Time) error {
 			Description: sec.Description, Limit: sec.Limit, All: sec.All,
 			Include: rulesJSON(sec.Include), Exclude: rulesJSON(sec.Exclude)})
 	}
-	for _, src := range cfg.Sources {
-		doc.Body = append(doc.Body, sourceOutline(src))
-	}
+	doc.Body = folders(cfg)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("opml: %w", err)
 	}
@@ -197,6 +195,37 @@ func sourceOutline(src config.Source) outline {
 	return o
 }
 
+// folders lays the sources out as a feed reader's tree: a folder per
+// section, titled as the section, holding the sources whose stories go
+// there first (their first reachable section), in config order; sources
+// routed nowhere stay at the top. A reader importing the list shows the
+// same tree, and exports it back in a form Import maps to the same
+// sections.
+func folders(cfg *config.Config) []outline {
+	bySection := map[string][]outline{}
+	var top []outline
+	for _, src := range cfg.Sources {
+		if ids := reachable(src); len(ids) > 0 {
+			bySection[ids[0]] = append(bySection[ids[0]], sourceOutline(src))
+		} else {
+			top = append(top, sourceOutline(src))
+		}
+	}
+	var out []outline
+	for _, sec := range cfg.Sections {
+		children := bySection[sec.ID]
+		if len(children) == 0 {
+			continue
+		}
+		var f outline
+		f.set("text", cmp.Or(sec.Title, sec.ID))
+		f.set("title", cmp.Or(sec.Title, sec.ID))
+		f.Children = children
+		out = append(out, f)
+	}
+	return append(out, top...)
+}
+
 // reachable lists every section a source's stories may be routed to.
 func reachable(src config.Source) []string {
 	var ids []string
@@ -258,8 +287,11 @@ func Import(r io.Reader, doc *config.Document, cfg *config.Config, fallback stri
 			return im.res, err
 		}
 	}
-	if err := im.walk(in.Body, ""); err != nil {
-		return im.res, err
+	im.walk(in.Body, "")
+	for _, f := range im.pending {
+		if err := im.addFeed(f.o, f.folders); err != nil {
+			return im.res, err
+		}
 	}
 	if len(im.res.Sources) == 0 && len(im.res.Skipped) == 0 {
 		return im.res, fmt.Errorf("opml: the document lists no feeds (outlines with an xmlUrl)")
@@ -274,32 +306,57 @@ type importer struct {
 	taken    map[string]bool // source ids in use
 	urls     map[string]bool // feed URLs already pulled
 	res      Result
+	// pending are the list's feeds to add, in order, each once with every
+	// folder it is in; byURL indexes them.
+	pending []pendingFeed
+	byURL   map[string]int
+	// added maps the names (lower case) of sections this import created to
+	// their ids.
+	added map[string]string
 }
 
-// walk imports the feeds among outlines, folder being the name of the
-// folder they are in.
-func (im *importer) walk(outlines []outline, folder string) error {
+// pendingFeed is a feed of the list and the folders it appears in.
+type pendingFeed struct {
+	o       outline
+	folders []string
+}
+
+// walk collects the feeds among outlines, folder being the name of the
+// folder they are in: a feed listed in several folders is one feed in all
+// of them; one already configured is skipped.
+func (im *importer) walk(outlines []outline, folder string) {
 	for _, o := range outlines {
-		if o.attr("xmlUrl") == "" {
+		feedURL := strings.TrimSpace(o.attr("xmlUrl"))
+		if feedURL == "" {
 			name := cmp.Or(o.attr("title"), o.attr("text"))
-			if err := im.walk(o.Children, cmp.Or(name, folder)); err != nil {
-				return err
-			}
+			im.walk(o.Children, cmp.Or(name, folder))
 			continue
 		}
-		if err := im.addFeed(o, folder); err != nil {
-			return err
+		switch i, seen := im.byURL[feedURL]; {
+		case seen:
+			if folder != "" && !slices.Contains(im.pending[i].folders, folder) {
+				im.pending[i].folders = append(im.pending[i].folders, folder)
+			}
+		case im.urls[feedURL]:
+			if !slices.Contains(im.res.Skipped, feedURL) {
+				im.res.Skipped = append(im.res.Skipped, feedURL)
+			}
+		default:
+			if im.byURL == nil {
+				im.byURL = map[string]int{}
+			}
+			im.byURL[feedURL] = len(im.pending)
+			f := pendingFeed{o: o}
+			if folder != "" {
+				f.folders = []string{folder}
+			}
+			im.pending = append(im.pending, f)
 		}
 	}
-	return nil
 }
 
-func (im *importer) addFeed(o outline, folder string) error {
+func (im *importer) addFeed(o outline, folders []string) error {
 	feedURL := strings.TrimSpace(o.attr("xmlUrl"))
-	if im.urls[feedURL] {
-		im.res.Skipped = append(im.res.Skipped, feedURL)
-		return nil
-	}
 	im.urls[feedURL] = true
 	name := strings.TrimSpace(cmp.Or(o.attr("title"), o.attr("text")))
 
@@ -349,8 +406,8 @@ func (im *importer) addFeed(o outline, folder string) error {
 	if _, own := o.ext("id"); !own {
 		// A reader's list: sections from the OPML categories, else the folder.
 		names := categoryNames(o.attr("category"))
-		if len(names) == 0 && folder != "" {
-			names = []string{folder}
+		if len(names) == 0 {
+			names = folders
 		}
 		ids, err := im.sectionIDs(names)
 		if err != nil {
@@ -437,13 +494,18 @@ func (im *importer) sectionIDs(names []string) ([]string, error) {
 		}
 		id := im.findSection(name)
 		if id == "" {
-			id = cmp.Or(slug(name), "section")
+			base := sectionSlug(name)
+			id = base
 			for n := 2; im.hasSection(id); n++ {
-				id = fmt.Sprintf("%s-%d", cmp.Or(slug(name), "section"), n)
+				id = fmt.Sprintf("%s-%d", base, n)
 			}
 			if err := im.doc.Add(config.Sections, config.Fields{"id": id, "title": name}); err != nil {
 				return nil, fmt.Errorf("opml: section %q: %w", name, err)
 			}
+			if im.added == nil {
+				im.added = map[string]string{}
+			}
+			im.added[strings.ToLower(name)] = id
 			im.res.Sections = append(im.res.Sections, id)
 		}
 		if !slices.Contains(ids, id) {
@@ -456,6 +518,9 @@ func (im *importer) sectionIDs(names []string) ([]string, error) {
 // findSection returns the id of the section whose id or title is name,
 // ignoring case, or "".
 func (im *importer) findSection(name string) string {
+	if id, ok := im.added[strings.ToLower(name)]; ok {
+		return id
+	}
 	for _, sec := range im.cfg.Sections {
 		if strings.EqualFold(sec.ID, name) || strings.EqualFold(sec.Title, name) {
 			return sec.ID
@@ -520,6 +585,41 @@ func slug(name string) string {
 		}
 	}
 	return strings.TrimRight(b.String()[:min(b.Len(), 64)], "-_")
+}
+
+// sectionSlug makes a new section's id out of a folder name: its ASCII
+// slug, else (a Thai or Japanese name) the name itself in lower case with
+// runs of other characters turned into "-", which section ids allow. An id
+// the site's URLs give a meaning of their own ("all") gets "-section".
+func sectionSlug(name string) string {
+	id := slug(name)
+	if id == "" {
+		var b strings.Builder
+		dash, n := false, 0
+		for _, r := range norm.NFC.String(strings.ToLower(name)) {
+			switch {
+			case n >= 64:
+			case unicode.IsLetter(r) && !unicode.IsUpper(r) || unicode.IsDigit(r) || unicode.IsMark(r) && n > 0:
+				if dash && n > 0 {
+					b.WriteByte('-')
+					n++
+				}
+				b.WriteRune(r)
+				n++
+				dash = false
+			default:
+				dash = true
+			}
+		}
+		id = strings.TrimRight(string([]rune(b.String())[:min(n, 64)]), "-")
+	}
+	if id == "" {
+		id = "section"
+	}
+	if slices.Contains(config.ReservedSectionIDs, id) {
+		id += "-section"
+	}
+	return id
 }
 
 func hostOf(raw string) string {

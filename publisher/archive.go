@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ type ArchiveReader interface {
 
 // archiveName is the path under /feeds/ of a section's archive page.
 func archiveName(section string, page string) string {
-	return section + "/archive/" + page
+	return url.PathEscape(section) + "/archive/" + page
 }
 
 // serveArchive answers GET /feeds/{section}/archive/{page}: {page} is
@@ -58,7 +59,7 @@ func (p *Publisher) serveArchive(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, err := p.renderArchive(r.Context(), ar, sec, f, n, current)
+	res, err := p.renderArchive(r.Context(), ar, sec, f, n, current, page[:dot])
 	if err != nil {
 		http.Error(w, "archive unavailable", http.StatusInternalServerError)
 		return
@@ -66,7 +67,9 @@ func (p *Publisher) serveArchive(w http.ResponseWriter, r *http.Request) {
 	serve(w, r, res)
 }
 
-func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec config.Section, f *format, n, current int) (*rendering, error) {
+// renderArchive renders archive page n, asked for as name ("current" or
+// its number), which its rel="self" link repeats.
+func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec config.Section, f *format, n, current int, name string) (*rendering, error) {
 	query := sec.ID
 	if sec.All {
 		query = ""
@@ -76,7 +79,7 @@ func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec con
 		return nil, err
 	}
 	fd := p.buildFeed(sec, stories)
-	fd.Page = archiveName(sec.ID, strconv.Itoa(n))
+	fd.Page = archiveName(sec.ID, name)
 	fd.Complete = n < current
 	fd.Archive = []archiveLink{{Rel: "current", Name: sec.ID}}
 	if n > 0 {
@@ -89,5 +92,9 @@ func (p *Publisher) renderArchive(ctx context.Context, ar ArchiveReader, sec con
 	if err != nil {
 		return nil, err
 	}
-	return newPlainRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+	modified, err := p.lastModified(ctx, query, fd.Updated)
+	if err != nil {
+		return nil, err
+	}
+	return newPlainRendering(body, modified, f.contentType(), cacheControlValue(fd.MaxAge)), nil
 }

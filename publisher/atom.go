@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"encoding/xml"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -57,11 +58,16 @@ type atomCategory struct {
 	Term string `xml:"term,attr"`
 }
 
-// atomSource is the partner feed an entry was copied from (RFC 4287 §4.2.11).
+// atomSource is the partner feed an entry was copied from (RFC 4287
+// §4.2.11). Its author is the partner, which also makes an entry whose
+// partner names no author a valid Atom entry without crediting the partner
+// as the story's author. Updated is when the entry was last copied from it.
 type atomSource struct {
-	ID    string `xml:"id,omitempty"`
-	Title string `xml:"title"`
-	Links []feeds.AtomLink
+	ID      string            `xml:"id,omitempty"`
+	Title   string            `xml:"title"`
+	Updated string            `xml:"updated"`
+	Author  *feeds.AtomPerson `xml:"author"`
+	Links   []feeds.AtomLink
 }
 
 // renderAtom writes f as an Atom 1.0 document.
@@ -92,7 +98,12 @@ func renderAtom(f *feed) ([]byte, error) {
 		doc.Archive = &fhArchive{}
 	}
 	for i := range f.Entries {
-		doc.Entries = append(doc.Entries, newAtomEntry(&f.Entries[i]))
+		x := newAtomEntry(&f.Entries[i])
+		if x.Source.ID == "" {
+			// A partner no longer configured: its stories' feed on this site.
+			x.Source.ID = f.FeedsURL + "all.atom?source=" + url.QueryEscape(f.Entries[i].Partner.ID)
+		}
+		doc.Entries = append(doc.Entries, x)
 	}
 	return encodeXML(f, doc)
 }
@@ -105,7 +116,7 @@ func newAtomEntry(e *entry) *atomEntry {
 		ID:      e.ID,
 		Content: feeds.AtomContent{Content: e.body(), Type: "html"},
 		Rights:  e.Partner.Attribution,
-		Source:  atomSource{ID: e.Partner.URL, Title: e.Partner.Name},
+		Source:  atomSource{ID: e.Partner.URL, Title: e.Partner.Name, Updated: atomTime(e.Updated)},
 	}
 	if !e.Published.IsZero() {
 		x.Published = atomTime(e.Published)
@@ -134,6 +145,9 @@ func newAtomEntry(e *entry) *atomEntry {
 	}
 	if e.Partner.URL != "" {
 		x.Source.Links = []feeds.AtomLink{{Href: e.Partner.URL, Rel: "self"}}
+	}
+	if len(x.Authors) == 0 {
+		x.Source.Author = &feeds.AtomPerson{Name: e.Partner.Name}
 	}
 	return x
 }

@@ -78,7 +78,10 @@ func TestAtom(t *testing.T) {
 	}
 }
 
-func TestAtomEntryAlwaysHasAnAuthor(t *testing.T) {
+// An entry whose partner names no author is not credited to the partner as
+// its author; the entry's <source> names the partner as the source feed's
+// author, which keeps the entry valid Atom (RFC 4287 §4.1.2).
+func TestAtomEntryWithoutAuthorNamesThePartnerInItsSource(t *testing.T) {
 	stories := testStories()
 	for i := range stories {
 		stories[i].Authors = nil
@@ -87,8 +90,11 @@ func TestAtomEntryAlwaysHasAnAuthor(t *testing.T) {
 	p := New(testConfig(), &fakeReader{stories: map[string][]store.Story{"": stories}})
 	native := parseFeed(t, fetch(t, p.Handler(), "/feeds/headlines.atom")).OriginalFeed().(*atom.Feed)
 	for i, e := range native.Entries {
-		if len(e.Authors) != 1 || e.Authors[0].Name != wantHeadlines[i].partner {
-			t.Errorf("entry %d authors %+v, want the partner %s", i, e.Authors, wantHeadlines[i].partner)
+		if len(e.Authors) != 0 {
+			t.Errorf("entry %d authors %+v, want none", i, e.Authors)
+		}
+		if e.Source == nil || len(e.Source.Authors) != 1 || e.Source.Authors[0].Name != wantHeadlines[i].partner || e.Source.Updated == "" {
+			t.Errorf("entry %d source %+v, want the partner %s as its author, and its updated time", i, e.Source, wantHeadlines[i].partner)
 		}
 	}
 }

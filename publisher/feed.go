@@ -3,6 +3,7 @@ package publisher
 import (
 	"html"
 	"mime"
+	"net/url"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type feed struct {
 	// Page names the document when it is not the section's feed itself,
 	// e.g. "politics/archive/3" (RFC 5005 archive pages).
 	Page string
+	// Query is the query string of a filtered document (?source=, ?q=,
+	// ?limit=), which its self link keeps.
+	Query string
 	// Archive holds the RFC 5005 links (prev-archive, next-archive,
 	// current) and Complete marks a finished archive page (fh:archive).
 	Archive  []archiveLink
@@ -45,10 +49,14 @@ type feed struct {
 
 // selfURL is the address of the feed in the format with extension ext.
 func (f *feed) selfURL(ext string) string {
+	page := url.PathEscape(f.SectionID) // a Thai or Japanese id, percent-encoded
 	if f.Page != "" {
-		return f.FeedsURL + f.Page + "." + ext
+		page = f.Page
 	}
-	return f.FeedsURL + f.SectionID + "." + ext
+	if f.Query != "" {
+		return f.FeedsURL + page + "." + ext + "?" + f.Query
+	}
+	return f.FeedsURL + page + "." + ext
 }
 
 // archiveLink is an RFC 5005 link; Name is the document's path under
@@ -164,9 +172,6 @@ func (p *Publisher) buildEntry(s *store.Story) entry {
 		if a.Name != "" {
 			e.Authors = append(e.Authors, a)
 		}
-	}
-	if len(e.Authors) == 0 {
-		e.Authors = []store.Person{{Name: e.Partner.Name}}
 	}
 	for _, enc := range s.Enclosures {
 		enc.URL, enc.Type = webURL(enc.URL, base), mediaType(enc.Type)

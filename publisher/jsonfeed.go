@@ -1,6 +1,7 @@
 package publisher
 
 import (
+	"net/url"
 	"time"
 
 	"wirefeed/internal/htmltext"
@@ -94,7 +95,12 @@ func renderJSON(f *feed) ([]byte, error) {
 		}
 	}
 	for i := range f.Entries {
-		doc.Items = append(doc.Items, newJSONItem(&f.Entries[i]))
+		item := newJSONItem(&f.Entries[i])
+		if item.URL == "" {
+			// A story without a link of its own is still reachable here.
+			item.URL = f.HomeURL + "story?id=" + url.QueryEscape(item.ID)
+		}
+		doc.Items = append(doc.Items, item)
 	}
 	return encodeJSON(f, doc)
 }

@@ -36,7 +36,7 @@ func (p *Publisher) serveOPML(w http.ResponseWriter, r *http.Request) {
 		}
 		doc.Outline = append(doc.Outline, opmlOutline{
 			Text: title, Title: title, Description: xmlSafe(sec.Description), Type: "rss",
-			XMLURL: p.baseURL + "/feeds/" + sec.ID + ".rss", HTMLURL: p.baseURL + "/",
+			XMLURL: p.baseURL + "/feeds/" + url.PathEscape(sec.ID) + ".rss", HTMLURL: p.baseURL + "/",
 		})
 	}
 	// A feed per partner: every section's stories from that source.

@@ -39,6 +39,33 @@ type StoryReader interface {
 	SectionStories(ctx context.Context, sectionID string, limit int) ([]store.Story, error)
 }
 
+// ChangeReader is a StoryReader that knows when a section's published
+// content last changed; feeds read from one are served with that time as
+// Last-Modified, which never goes back. Without it Last-Modified is the
+// newest story's update time.
+type ChangeReader interface {
+	// SectionChanged returns when the section's content last changed (""
+	// for any section), zero when unknown.
+	SectionChanged(ctx context.Context, sectionID string) (time.Time, error)
+}
+
+// lastModified is the Last-Modified time of a document showing the
+// section query ("" for all) whose newest story was updated at newest.
+func (p *Publisher) lastModified(ctx context.Context, query string, newest time.Time) (time.Time, error) {
+	cr, ok := p.reader.(ChangeReader)
+	if !ok {
+		return newest, nil
+	}
+	t, err := cr.SectionChanged(ctx, query)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("publisher: section %q: %w", query, err)
+	}
+	if t.IsZero() {
+		return newest, nil // a store from before change times were kept
+	}
+	return t, nil
+}
+
 // defaultLimit is the number of stories in a section whose Limit is not
 // positive, which only a config built in code can have (config.Load
 // defaults it to the same number).
@@ -233,6 +260,7 @@ func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id stri
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		q.raw = selfQuery(r.URL.RawQuery)
 		res, err := p.renderQuery(r.Context(), sec, f, q)
 		if err != nil {
 			http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
@@ -288,5 +316,9 @@ func (p *Publisher) render(ctx context.Context, sec config.Section, f *format) (
 	if err != nil {
 		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)
 	}
-	return newRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+	modified, err := p.lastModified(ctx, query, fd.Updated)
+	if err != nil {
+		return nil, err
+	}
+	return newRendering(body, modified, f.contentType(), cacheControlValue(fd.MaxAge)), nil
 }

@@ -28,6 +28,7 @@ type feedQuery struct {
 	limit  int
 	text   string // lower-cased
 	source string
+	raw    string // the request's query, which its rel="self" link repeats
 }
 
 // parseFeedQuery reads the query parameters; ok is false when there are
@@ -95,9 +96,31 @@ func (p *Publisher) renderQuery(ctx context.Context, sec config.Section, f *form
 		}
 	}
 	fd := p.buildFeed(sec, kept)
+	fd.Query = q.raw
 	body, err := f.render(fd)
 	if err != nil {
 		return nil, fmt.Errorf("publisher: section %s: render %s: %w", sec.ID, f.ext, err)
 	}
-	return newPlainRendering(body, fd.Updated, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+	modified, err := p.lastModified(ctx, query, fd.Updated)
+	if err != nil {
+		return nil, err
+	}
+	return newPlainRendering(body, modified, f.contentType(), cacheControlValue(fd.MaxAge)), nil
+}
+
+// selfQuery is a request's query string as a filtered document's self link
+// repeats it: as sent when it holds only characters a URL may, else
+// re-encoded.
+func selfQuery(raw string) string {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return ""
+	}
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}`, c) >= 0 {
+			return v.Encode()
+		}
+	}
+	return raw
 }

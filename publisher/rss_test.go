@@ -52,7 +52,11 @@ func TestRSS(t *testing.T) {
 		if it.GUID == nil || it.GUID.IsPermalink != "false" {
 			t.Errorf("item %d guid %+v, want isPermaLink=false", i, it.GUID)
 		}
-		if it.DublinCoreExt == nil || strings.Join(it.DublinCoreExt.Creator, "|") != strings.Join(w.authors, "|") {
+		var creators []string
+		if it.DublinCoreExt != nil {
+			creators = it.DublinCoreExt.Creator
+		}
+		if strings.Join(creators, "|") != strings.Join(w.authors, "|") {
 			t.Errorf("item %d dc:creator %v, want %q", i, it.DublinCoreExt, w.authors)
 		}
 		if img := f.Items[i].Image; w.image != "" && (img == nil || img.URL != w.image) {

@@ -84,8 +84,8 @@ func publishedText(s string) string {
 func plainTextAll(ss []string) []string {
 	out := make([]string, 0, len(ss))
 	for _, s := range ss {
-		if s = plainText(s); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+		if s = plainText(s); s != "" && !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, s) }) {
+			out = append(out, s) // the first spelling of each, as the partner wrote it
 		}
 	}
 	return out

@@ -92,8 +92,8 @@ func (r report) write(ctx context.Context, st store.Story, explain bool) error {
 	}
 	fmt.Fprintf(w, "differs:      %s.\n", strings.Join(lines, "; "))
 	fmt.Fprintf(w, "              Sections are decided when a story is stored, or when its partner edits it,\n"+
-		"              under the config of that time: the config has changed since. Stored stories\n"+
-		"              are not re-routed; this one moves when its partner next edits it.\n")
+		"              under the config of that time: the config has changed since. It moves\n"+
+		"              when its partner next edits it, or now with `wirefeed reroute`.\n")
 	return nil
 }
 

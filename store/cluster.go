@@ -1,6 +1,7 @@
 package store
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ type clusterCandidate struct {
 	FeedID       string
 	DuplicateOf  int64
 	FirstSeen    time.Time
+	Published    time.Time
 }
 
 // feedID is the id the candidate's story is published under.
@@ -91,7 +93,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 	if len(links) > 0 {
 		var rows []clusterCandidate
 		err := tx.Model(&storyRow{}).
-			Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
+			Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen", "published").
 			Where("canonical_url IN ? AND source_id <> ? AND first_seen >= ?", links, sourceID, since).
 			Find(&rows).Error
 		if err != nil {
@@ -123,7 +125,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 		var more []clusterCandidate
 		if len(ids) > 0 {
 			err := tx.Model(&storyRow{}).
-				Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
+				Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen", "published").
 				Where("id IN ?", ids).Find(&more).Error
 			if err != nil {
 				return nil, err
@@ -170,7 +172,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 func loadCandidate(tx *gorm.DB, id int64) (clusterCandidate, error) {
 	var c clusterCandidate
 	err := tx.Model(&storyRow{}).
-		Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen").
+		Select("id", "source_id", "canonical_url", "signature", "public_id", "feed_id", "duplicate_of", "first_seen", "published").
 		Where("id = ?", id).Take(&c).Error
 	return c, err
 }
@@ -186,20 +188,20 @@ func decideWinners(tx *gorm.DB, sourceID string, found map[*Story]match) error {
 		}
 	}
 	var sources []sourceRow
-	if err := tx.Select("id", "priority", "site").Where("id IN ?", ids).Find(&sources).Error; err != nil {
+	if err := tx.Select("id", "priority", "site", "feed_site", "url").Where("id IN ?", ids).Find(&sources).Error; err != nil {
 		return err
 	}
 	byID := map[string]sourceRow{}
 	for _, s := range sources {
 		byID[s.ID] = s
 	}
-	copyOf := func(source, link string) dedupe.Copy {
+	copyOf := func(source, link string, published time.Time) dedupe.Copy {
 		src := byID[source]
-		return dedupe.Copy{Priority: src.Priority, Site: src.Site, Link: link}
+		return dedupe.Copy{Priority: src.Priority, Site: partnerSite(src), Link: link, Published: published}
 	}
 	for st, m := range found {
-		stored := copyOf(m.primary.SourceID, m.primary.CanonicalURL)
-		m.wins = dedupe.Winner([]dedupe.Copy{stored, copyOf(sourceID, st.CanonicalURL)}) == 1
+		stored := copyOf(m.primary.SourceID, m.primary.CanonicalURL, m.primary.Published)
+		m.wins = dedupe.Winner([]dedupe.Copy{stored, copyOf(sourceID, st.CanonicalURL, st.Published)}) == 1
 		found[st] = m
 	}
 	return nil
@@ -217,4 +219,20 @@ func (s *Store) duplicateWindow() time.Duration {
 		return d
 	}
 	return DuplicateWindow
+}
+
+// partnerSite is the site a source's partner publishes on: the configured
+// one, else the one its feed names, else its feed's own host.
+func partnerSite(src sourceRow) string {
+	if src.Site != "" {
+		return src.Site
+	}
+	if src.FeedSite != "" {
+		return src.FeedSite
+	}
+	u, err := url.Parse(src.URL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }

@@ -44,6 +44,9 @@ type FetchRecord struct {
 	// Identity records how the fetch's stories were identified ("guid",
 	// "link", "hash"); kept as it was when empty.
 	Identity string
+	// FeedSite is the partner's site as the fetched feed names it (see
+	// Source.FeedSite); kept as it was when empty.
+	FeedSite string
 }
 
 // Discovery is the outcome of feed autodiscovery: the feed at FeedURL was
@@ -64,6 +67,9 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 	}
 	if r.Identity != "" {
 		fields["identity"] = r.Identity
+	}
+	if r.FeedSite != "" {
+		fields["feed_site"] = r.FeedSite
 	}
 	if r.FinalURL != "" {
 		fields["final_url"] = r.FinalURL
@@ -134,6 +140,9 @@ func (src *Source) Apply(r FetchRecord) {
 	}
 	if r.Identity != "" {
 		src.Identity = r.Identity
+	}
+	if r.FeedSite != "" {
+		src.FeedSite = r.FeedSite
 	}
 	if r.FinalURL != "" {
 		src.FinalURL = r.FinalURL

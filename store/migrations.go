@@ -50,6 +50,20 @@ var migrations = []migration{
 	{version: 6, name: "stories keep their photos' captions and alt text", up: execSQL(
 		[]string{"ALTER TABLE `stories` ADD COLUMN `photos` text"},
 		[]string{`ALTER TABLE "stories" ADD COLUMN "photos" text`})},
+	{version: 7, name: "stories say when the partner gave no readable date", up: execSQL(
+		[]string{"ALTER TABLE `stories` ADD COLUMN `undated` numeric NOT NULL DEFAULT false",
+			// Few stories are undated: counting them per source reads only these.
+			"CREATE INDEX `idx_stories_undated` ON `stories`(`source_id`) WHERE `undated`"},
+		[]string{`ALTER TABLE "stories" ADD COLUMN "undated" boolean NOT NULL DEFAULT false`,
+			`CREATE INDEX "idx_stories_undated" ON "stories"("source_id") WHERE "undated"`})},
+	{version: 8, name: "sources keep their next scheduled run and the site their feed names", up: execSQL(
+		[]string{"ALTER TABLE `sources` ADD COLUMN `next_run` datetime",
+			"ALTER TABLE `sources` ADD COLUMN `feed_site` text NOT NULL DEFAULT \"\""},
+		[]string{`ALTER TABLE "sources" ADD COLUMN "next_run" timestamptz`,
+			`ALTER TABLE "sources" ADD COLUMN "feed_site" text NOT NULL DEFAULT ''`})},
+	{version: 9, name: "sections remember when their published content last changed", up: execSQL(
+		[]string{"ALTER TABLE `section_versions` ADD COLUMN `changed_at` datetime"},
+		[]string{`ALTER TABLE "section_versions" ADD COLUMN "changed_at" timestamptz`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

@@ -48,6 +48,13 @@ type Source struct {
 	// DiscoveredFrom; it is used while the source's URL is still that page.
 	DiscoveredURL  string
 	DiscoveredFrom string
+	// NextRun is when the daemon holding the scheduler lease next pulls the
+	// source on schedule, as it last scheduled it; nil when unknown.
+	NextRun *time.Time
+	// FeedSite is the host of the partner's web site as its feed names it
+	// (the channel's <link>, Atom's rel="alternate" link), without "www.";
+	// it stands in for Site when the config sets none.
+	FeedSite string
 }
 
 // Person is an author or contributor of a story.
@@ -115,6 +122,9 @@ type Story struct {
 	Published time.Time
 	Updated   time.Time
 	FirstSeen time.Time
+	// Undated is set when the partner gave no readable date: Published is
+	// then the time the story was first seen.
+	Undated bool
 	// ContentHash covers everything a reader sees except dates, so a
 	// re-stamped item is not mistaken for an edit.
 	ContentHash string

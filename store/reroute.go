@@ -18,6 +18,18 @@ type RerouteResult struct {
 	// Added and Removed count, by section, the stories placed in it and
 	// taken out of it.
 	Added, Removed map[string]int
+	// Stories are the stories that moved, in id order.
+	Stories []MovedStory
+}
+
+// MovedStory is one story a reroute moved (or would move).
+type MovedStory struct {
+	ID       int64
+	SourceID string
+	Title    string
+	// Added and Removed are the sections it was placed in and taken out
+	// of.
+	Added, Removed []string
 }
 
 // rerouteChunk is how many stories Reroute reads and places per
@@ -96,12 +108,12 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 		st := &stories[i]
 		want, have := sections(st), current[st.ID]
 		res.Examined++
-		moved := false
+		moved := MovedStory{ID: st.ID, SourceID: st.SourceID, Title: st.Title}
 		for _, sec := range want {
 			if !slices.Contains(have, sec) {
 				add = append(add, storySectionRow{SectionID: sec, StoryID: st.ID, Published: st.Published})
 				res.Added[sec]++
-				touched, moved = append(touched, sec), true
+				touched, moved.Added = append(touched, sec), append(moved.Added, sec)
 			}
 		}
 		for _, sec := range have {
@@ -109,15 +121,16 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 				continue
 			}
 			res.Removed[sec]++
-			touched, moved = append(touched, sec), true
+			touched, moved.Removed = append(touched, sec), append(moved.Removed, sec)
 			if !dryRun {
 				if err := tx.Where("story_id = ? AND section_id = ?", st.ID, sec).Delete(&storySectionRow{}).Error; err != nil {
 					return 0, 0, fmt.Errorf("take story %d out of %s: %w", st.ID, sec, err)
 				}
 			}
 		}
-		if moved {
+		if len(moved.Added)+len(moved.Removed) > 0 {
 			res.Moved++
+			res.Stories = append(res.Stories, moved)
 		}
 	}
 	if !dryRun && len(touched) > 0 {
@@ -125,7 +138,7 @@ func (s *Store) rerouteChunk(tx *gorm.DB, after int64, since time.Time, sections
 			return 0, 0, err
 		}
 		slices.Sort(touched)
-		if err := s.bumpSections(tx, slices.Compact(touched)); err != nil {
+		if err := s.bumpSections(tx, slices.Compact(touched), time.Now()); err != nil {
 			return 0, 0, err
 		}
 	}

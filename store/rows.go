@@ -36,6 +36,8 @@ type sourceRow struct {
 	FinalURL       string
 	DiscoveredURL  string
 	DiscoveredFrom string
+	NextRun        *time.Time
+	FeedSite       string
 }
 
 func (sourceRow) TableName() string { return "sources" }
@@ -62,6 +64,7 @@ type storyRow struct {
 	Published    time.Time
 	Updated      time.Time
 	FirstSeen    time.Time
+	Undated      bool
 	ContentHash  string
 	CanonicalURL string
 	Signature    []byte
@@ -99,6 +102,7 @@ func (tombstoneRow) TableName() string { return "tombstones" }
 type sectionVersionRow struct {
 	SectionID string `gorm:"primaryKey"`
 	Version   int64
+	ChangedAt *time.Time
 }
 
 func (sectionVersionRow) TableName() string { return "section_versions" }

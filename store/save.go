@@ -126,7 +126,7 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 			result.Sections = append(result.Sections, id)
 		}
 		slices.Sort(result.Sections)
-		if err := s.bumpSections(tx, result.Sections); err != nil {
+		if err := s.bumpSections(tx, result.Sections, now); err != nil {
 			return err
 		}
 		return nil
@@ -340,7 +340,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
 				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language, photos,
 				st.Published, st.Updated, now, st.ContentHash,
-				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf)
+				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated)
 		}
 		var rows []struct {
 			ID  int64

@@ -4,16 +4,18 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
 
-// bumpSections moves the versions of the given sections on, inside tx.
+// bumpSections moves the versions of the given sections on, inside tx,
+// and records now as the time their content changed (see SectionChanged).
 // Every save that changes a section bumps its version in the same
 // transaction, so another process on the same database (a second daemon on
 // one SQLite file, or another node on PostgreSQL) learns from
 // SectionVersions which of its rendered feeds are stale.
-func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
+func (s *Store) bumpSections(tx *gorm.DB, sections []string, now time.Time) error {
 	if len(sections) == 0 {
 		return nil
 	}
@@ -29,6 +31,9 @@ func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
 	if err != nil {
 		return fmt.Errorf("record section changes: %w", err)
 	}
+	if err := markChanged(tx, sections, now); err != nil {
+		return err
+	}
 	if isPostgres(tx) {
 		// Delivered to the daemons listening when the transaction commits.
 		if err := tx.Exec("SELECT pg_notify(?, ?)", changesChannel, strings.Join(sections, ",")).Error; err != nil {
@@ -36,6 +41,51 @@ func (s *Store) bumpSections(tx *gorm.DB, sections []string) error {
 		}
 	}
 	return nil
+}
+
+// markChanged sets the change time of sections to now, to the second, or
+// to one second after their last change when that is not earlier: a
+// section's change time never goes back (a clock stepping back, another
+// daemon's clock behind) and every change gets a time of its own, so a
+// client that sends only If-Modified-Since never misses one.
+func markChanged(tx *gorm.DB, sections []string, now time.Time) error {
+	var rows []sectionVersionRow
+	if err := tx.Select("section_id", "changed_at").Where("section_id IN ?", sections).Find(&rows).Error; err != nil {
+		return fmt.Errorf("record section change times: %w", err)
+	}
+	now = now.UTC().Truncate(time.Second)
+	for _, r := range rows {
+		at := now
+		if r.ChangedAt != nil && !at.After(*r.ChangedAt) {
+			at = r.ChangedAt.UTC().Add(time.Second)
+		}
+		err := tx.Model(&sectionVersionRow{}).Where("section_id = ?", r.SectionID).Update("changed_at", at).Error
+		if err != nil {
+			return fmt.Errorf("record section change times: %w", err)
+		}
+	}
+	return nil
+}
+
+// SectionChanged returns when the published content of a section last
+// changed ("" for any section: the latest of them), zero when the store
+// never recorded a change.
+func (s *Store) SectionChanged(ctx context.Context, sectionID string) (time.Time, error) {
+	var rows []sectionVersionRow
+	q := s.db.WithContext(ctx).Select("section_id", "changed_at")
+	if sectionID != "" {
+		q = q.Where("section_id = ?", sectionID)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return time.Time{}, fmt.Errorf("store: section change time: %w", err)
+	}
+	var latest time.Time
+	for _, r := range rows {
+		if r.ChangedAt != nil && r.ChangedAt.After(latest) {
+			latest = r.ChangedAt.UTC()
+		}
+	}
+	return latest, nil
 }
 
 // SectionVersions returns every section's change count, by section id; a

@@ -32,11 +32,16 @@ type SourceStatus struct {
 	Paused      bool       `json:"paused"`   // an editor paused it
 	NextRun     *time.Time `json:"next_run"`
 	LastError   string     `json:"last_error,omitempty"`
+	// Undated counts the source's stored stories that came with no
+	// readable date and are dated by when they were first seen.
+	Undated int `json:"undated_stories"`
 }
 
 // SourceStatuses joins the config's sources with their fetch state. next
 // tells when the scheduler next pulls a source (zero when it does not
-// know); nil, or a zero answer, computes it from the source's schedule.
+// know); nil, or a zero answer, takes the next run the daemon pulling on
+// schedule recorded in the database, else computes it from the source's
+// schedule.
 func SourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, next func(id string) time.Time, now time.Time) ([]SourceStatus, error) {
 	rows, err := st.Sources(ctx)
 	if err != nil {
@@ -46,6 +51,10 @@ func SourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 	for _, r := range rows {
 		state[r.ID] = r
 	}
+	undated, err := st.UndatedCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]SourceStatus, 0, len(cfg.Sources))
 	for _, src := range cfg.Sources {
 		s := state[src.ID]
@@ -53,7 +62,7 @@ func SourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 			ID: src.ID, Name: publisher.PlainText(src.Name), URL: redact.URL(src.URL), Schedule: cfg.ScheduleOf(src),
 			LastAttempt: utc(s.LastAttempt), LastSuccess: utc(s.LastSuccess),
 			HTTPStatus: s.LastStatus, ItemsSeen: s.ItemsSeen, Failures: s.Failures, LastError: redact.Text(s.LastError),
-			Disabled: s.Disabled, Paused: src.Paused,
+			Disabled: s.Disabled, Paused: src.Paused, Undated: undated[src.ID],
 		}
 		if row.Name == "" {
 			row.Name = src.ID // it was all markup
@@ -64,6 +73,9 @@ func SourceStatuses(ctx context.Context, cfg *config.Config, st *store.Store, ne
 		var due time.Time
 		if next != nil {
 			due = next(src.ID)
+		}
+		if due.IsZero() && s.NextRun != nil && !s.NextRun.Before(now.Add(-time.Minute)) {
+			due = *s.NextRun // as the scheduler, in whichever process, set it
 		}
 		if sched := cfg.ScheduleFor(src); due.IsZero() && sched != nil {
 			due = sched.Next(now)

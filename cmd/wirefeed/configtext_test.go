@@ -87,9 +87,9 @@ sources:
 		}
 	}
 	for p, want := range map[string][]string{
-		"/feeds/news.rss":  {"<title>News BOLD</title>", "<description>Latest BOLD stories</description>", "<dc:creator>Wire BOLD</dc:creator>", ">Wire BOLD</source>", "Provided by BOLD Wire"},
+		"/feeds/news.rss":  {"<title>News BOLD</title>", "<description>Latest BOLD stories</description>", ">Wire BOLD</source>", "Provided by BOLD Wire"},
 		"/feeds/news.atom": {"<title>News BOLD</title>", "<subtitle>Latest BOLD stories</subtitle>", "<name>Wire BOLD</name>", "<rights>Provided by BOLD Wire</rights>"},
-		"/feeds/news.json": {`"title":"News BOLD"`, `"description":"Latest BOLD stories"`, `"name":"Wire BOLD"`, `"attribution":"Provided by BOLD Wire"`},
+		"/feeds/news.json": {`"title":"News BOLD"`, `"description":"Latest BOLD stories"`, `"attribution":"Provided by BOLD Wire"`},
 		"/sections/news":   {"News BOLD", "Wire BOLD"},
 		"/":                {"News BOLD"},
 		"/status":          {"Wire BOLD"},

@@ -71,6 +71,7 @@ func commands() []command {
 type env struct {
 	stdout, stderr io.Writer
 	configPath     string
+	configSet      bool // -config was given
 	listen         string
 	fallback       string
 	since          time.Duration
@@ -89,9 +90,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		name, args = args[0], args[1:]
 	}
-	if name == "help" {
+	if name == "help" || name == "run" && len(args) > 0 && isHelpFlag(args[0]) {
+		// wirefeed -h: every command, then the flags of run, the default.
 		usage(stdout)
-		return 0
+		if name == "run" {
+			args = []string{"-h"}
+		} else {
+			return 0
+		}
 	}
 	var cmd *command
 	for _, c := range commands() {
@@ -131,23 +137,54 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&e.explain, "explain", true, "show every routing step and the config line behind it (-explain=false: the sections only)")
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: wirefeed %s [flags] %s\n\n%s\n\nflags:\n", cmd.name, cmd.args, cmd.summary)
+		fmt.Fprintf(fs.Output(), "\nusage: wirefeed %s [flags] %s\n\n%s\n\nflags (before or after the arguments):\n", cmd.name, cmd.args, cmd.summary)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		fs.SetOutput(stdout) // asked for: not an error
+	}
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	fs.Visit(func(f *flag.Flag) { e.configSet = e.configSet || f.Name == "config" })
 	e.log = slog.New(slog.NewTextHandler(stderr, nil))
-	if err := cmd.run(ctx, e, fs.Args()); err != nil {
+	if err := cmd.run(ctx, e, positional); err != nil {
 		if !errors.Is(err, errUsage) {
 			fmt.Fprintf(stderr, "wirefeed %s: %v\n", cmd.name, err)
 		}
 		return 1
 	}
 	return 0
+}
+
+// parseInterleaved parses flags given before, between or after the
+// arguments ("fetch jiji -config x.yaml") and returns the arguments; after
+// "--" everything is an argument.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// isHelpFlag reports whether arg asks for help.
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
 }
 
 func usage(w io.Writer) {
@@ -189,6 +226,11 @@ func (e *env) loadConfig() (*config.Config, error) {
 func (e *env) applyFlags(cfg *config.Config) {
 	if e.listen != "" {
 		cfg.Server.Listen = e.listen
+		if !cfg.IsSet("server.base_url") {
+			// An unset base_url follows the address served on, so the
+			// links on / and in every feed lead back to it.
+			cfg.Server.BaseURL = config.ListenURL(e.listen)
+		}
 	}
 	if token := os.Getenv("WIREFEED_ADMIN_TOKEN"); token != "" {
 		cfg.Admin.Token = token

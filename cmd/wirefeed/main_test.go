@@ -67,10 +67,14 @@ func TestCheck(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	for _, cmd := range []string{"run", "fetch", "check", "demo"} {
-		code, _, errOut := wirefeed(t, cmd, "-h")
-		if code != 0 || !strings.Contains(errOut, "usage: wirefeed "+cmd) || !strings.Contains(errOut, "-config") {
-			t.Errorf("%s -h: exit %d, %q", cmd, code, errOut)
+		code, out, _ := wirefeed(t, cmd, "-h")
+		if code != 0 || !strings.Contains(out, "usage: wirefeed "+cmd) || !strings.Contains(out, "-config") {
+			t.Errorf("%s -h: exit %d, %q", cmd, code, out)
 		}
+	}
+	// wirefeed -h lists every command, then the flags of run.
+	if code, out, _ := wirefeed(t, "-h"); code != 0 || !strings.Contains(out, "reroute") || !strings.Contains(out, "usage: wirefeed run") || !strings.Contains(out, "-listen") {
+		t.Errorf("wirefeed -h: exit %d, %q", code, out)
 	}
 	if code, out, _ := wirefeed(t, "help"); code != 0 || !strings.Contains(out, "demo") {
 		t.Errorf("help: exit %d, %q", code, out)

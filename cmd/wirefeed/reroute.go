@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"wirefeed/daemon"
+	"wirefeed/internal/htmltext"
 	"wirefeed/store"
 )
 
@@ -64,6 +65,19 @@ func writeReroute(w io.Writer, res store.RerouteResult, dryRun bool) {
 			parts = append(parts, fmt.Sprintf("-%d", n))
 		}
 		fmt.Fprintf(w, "  %-12s %s\n", id, strings.Join(parts, " "))
+	}
+	if len(res.Stories) > 0 {
+		fmt.Fprintln(w, "stories:")
+	}
+	for _, st := range res.Stories {
+		var moves []string
+		for _, sec := range st.Removed {
+			moves = append(moves, "-"+sec)
+		}
+		for _, sec := range st.Added {
+			moves = append(moves, "+"+sec)
+		}
+		fmt.Fprintf(w, "  %d %s (%s): %s\n", st.ID, oneLine(htmltext.TextOrHTML(st.Title)), st.SourceID, strings.Join(moves, " "))
 	}
 	if res.Moved > 0 && !dryRun {
 		fmt.Fprintln(w, "running daemons re-render the changed sections within a second")

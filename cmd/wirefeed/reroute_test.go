@@ -25,6 +25,10 @@ func TestRerouteAppliesChangedRulesToStoredStories(t *testing.T) {
 		!strings.Contains(out, "nation       -1") || !strings.Contains(out, "other        +2") {
 		t.Fatalf("dry run: %d\n%s%s", code, out, errOut)
 	}
+	// Each story that moves is named, with where it goes.
+	if !strings.Contains(out, "Chiang Mai braces for record arrivals during Loy Krathong week (nation): -nation +other +travel") {
+		t.Errorf("dry run does not name the stories that move:\n%s", out)
+	}
 	link := "https://www.nationthailand.com/life/tourism/40012380"
 	if _, out, _ := wirefeed(t, "route", "-config", path, link); !strings.Contains(out, "stored in:    nation") {
 		t.Fatalf("a dry run moved the story:\n%s", out)

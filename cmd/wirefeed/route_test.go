@@ -213,7 +213,7 @@ stored in:    none
 			t.Errorf("route %q: exit %d, stdout %q, stderr %q; want exit 1 and %q", tc.args, code, out, errOut, tc.want)
 		}
 	}
-	if code, _, errOut := wirefeed(t, "route", "-h"); code != 0 || !strings.Contains(errOut, "usage: wirefeed route [flags] [--explain] STORY") || !strings.Contains(errOut, "-explain") {
-		t.Errorf("route -h: exit %d, %q", code, errOut)
+	if code, out, _ := wirefeed(t, "route", "-h"); code != 0 || !strings.Contains(out, "usage: wirefeed route [flags] [--explain] STORY") || !strings.Contains(out, "-explain") {
+		t.Errorf("route -h: exit %d, %q", code, out)
 	}
 }

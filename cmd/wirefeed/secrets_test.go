@@ -77,7 +77,7 @@ func TestNoOutputShowsASecret(t *testing.T) {
 	os.WriteFile(path, []byte(fmt.Sprintf(`server: {base_url: "https://news.example.com"}
 storage: {path: %q}
 fetch: {allow_networks: [127.0.0.0/8]}
-sections: [{id: other, title: Other}, {id: all, all: true}]
+sections: [{id: other, title: Other}, {id: everything, all: true}]
 sources:
   - id: nation
     name: Nation

@@ -37,14 +37,14 @@ func runSources(ctx context.Context, e *env, args []string) error {
 // Times are shown in loc, the site's zone.
 func writeSourceTable(w io.Writer, rows []web.SourceStatus, loc *time.Location) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tITEMS\tFAILURES\tNEXT RUN\tLAST ERROR")
+	fmt.Fprintln(tw, "SOURCE\tLAST ATTEMPT\tLAST SUCCESS\tHTTP\tITEMS\tUNDATED\tFAILURES\tNEXT RUN\tLAST ERROR")
 	for _, r := range rows {
 		status := "-"
 		if r.HTTPStatus != 0 {
 			status = fmt.Sprint(r.HTTPStatus)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.ID, web.When(r.LastAttempt, loc), web.When(r.LastSuccess, loc),
-			status, r.ItemsSeen, r.Failures, nextRun(r, loc), oneLine(r.LastError))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.ID, web.When(r.LastAttempt, loc), web.When(r.LastSuccess, loc),
+			status, r.ItemsSeen, r.Undated, r.Failures, nextRun(r, loc), oneLine(r.LastError))
 	}
 	return tw.Flush()
 }

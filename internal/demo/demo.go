@@ -18,9 +18,14 @@ import (
 //go:embed feeds/*.xml
 var feedFiles embed.FS
 
+// Marker is the first line of a config file the demo writes; the demo
+// rewrites only files that start with it.
+const Marker = "# wirefeed demo config: written by `wirefeed demo`, rewritten each time it starts."
+
 // configText is the demo's config: the shipped sections, and the two
 // sample partners served at FEEDS.
-const configText = `server:
+const configText = Marker + `
+server:
   listen: "LISTEN"
   base_url: "BASEURL"
 storage:
@@ -73,15 +78,20 @@ func Feeds() (baseURL string, stop func(), err error) {
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
 
-// Config returns the demo's config: the daemon listens on listen, keeps
-// its database at dbPath and pulls the sample feeds under feedsURL.
-func Config(listen, dbPath, feedsURL string) (*config.Config, error) {
-	cfg, err := config.Parse([]byte(strings.NewReplacer(
+// Text is the demo's config file: the daemon listens on listen, keeps its
+// database at dbPath and pulls the sample feeds under feedsURL.
+func Text(listen, dbPath, feedsURL string) string {
+	return strings.NewReplacer(
 		"LISTEN", listen,
 		"BASEURL", "http://"+DisplayAddr(listen),
 		"DB", dbPath,
 		"FEEDS", feedsURL,
-	).Replace(configText)), "demo config")
+	).Replace(configText)
+}
+
+// Config returns the demo's config (see Text), not tied to a file.
+func Config(listen, dbPath, feedsURL string) (*config.Config, error) {
+	cfg, err := config.Parse([]byte(Text(listen, dbPath, feedsURL)), "demo config")
 	if err != nil {
 		return nil, fmt.Errorf("demo config: %w", err)
 	}
