@@ -104,7 +104,7 @@ func TestValidate(t *testing.T) {
 		{"bad timezone", "timezone: Mars/Olympus\n" + minimal, []string{`t.yaml:1: timezone: unknown time zone "Mars/Olympus"`}},
 
 		// Fetch.
-		{"negative timeout", "fetch:\n  timeout: -5s\n" + minimal, []string{"t.yaml:2: fetch.timeout: must be greater than 0, got -5s"}},
+		{"negative timeout", "fetch:\n  timeout: -5s\n" + minimal, []string{"t.yaml:2: fetch.timeout: must be longer than 0, got -5s"}},
 		{"negative jitter", "fetch:\n  jitter: -1s\n" + minimal, []string{"t.yaml:2: fetch.jitter: must not be negative, got -1s"}},
 		{"negative workers", "fetch:\n  workers: -2\n" + minimal, []string{"t.yaml:2: fetch.workers: must be at least 1, got -2"}},
 	}
