@@ -41,6 +41,7 @@ var migrations = []migration{
 	{version: 3, name: "leases carry a fencing epoch", up: execSQL(
 		[]string{"ALTER TABLE `leases` ADD COLUMN `epoch` integer NOT NULL DEFAULT 0"},
 		[]string{`ALTER TABLE "leases" ADD COLUMN "epoch" bigint NOT NULL DEFAULT 0`})},
+	{version: 4, name: "search text, its full-text index and the index of a partner's stories", up: addSearch},
 }
 
 // migration is one numbered change of the schema (or of the data it

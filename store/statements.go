@@ -34,7 +34,7 @@ var insertStoryColumns = []string{
 	"source_id", "key", "public_id", "guid", "link", "title", "summary", "content",
 	"authors", "categories", "enclosures", "image", "language",
 	"published", "updated", "first_seen", "content_hash",
-	"canonical_url", "signature", "feed_id", "duplicate_of",
+	"canonical_url", "signature", "feed_id", "duplicate_of", "search_text",
 }
 
 // insertStories is an INSERT of rows stories that skips identities already
