@@ -94,6 +94,9 @@ func gormConfig() *gorm.Config {
 const (
 	maxSQLiteConns   = 8
 	maxPostgresConns = 16
+	// maxPostgresIdle bounds the connections a quiet daemon keeps open on
+	// the server.
+	maxPostgresIdle = 4
 	// connIdleTime is how long an unused connection stays open.
 	connIdleTime = 5 * time.Minute
 )
@@ -105,12 +108,12 @@ func newStore(db *gorm.DB) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	conns := maxSQLiteConns
+	conns, idle := maxSQLiteConns, maxSQLiteConns
 	if isPostgres(db) {
-		conns = maxPostgresConns
+		conns, idle = maxPostgresConns, maxPostgresIdle
 	}
 	sqlDB.SetMaxOpenConns(conns)
-	sqlDB.SetMaxIdleConns(conns)
+	sqlDB.SetMaxIdleConns(idle)
 	sqlDB.SetConnMaxIdleTime(connIdleTime)
 	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
