@@ -36,6 +36,10 @@ type StoryReader interface {
 	// SectionStories returns the newest `limit` stories routed to section, newest first
 	// (by Published, then ID). sectionID "" means all stories of every section.
 	SectionStories(ctx context.Context, sectionID string, limit int) ([]store.Story, error)
+	// FilterStories returns the newest f.Limit stories of section
+	// sectionID ("" every section) that pass f, newest first, found among
+	// every stored story (see store.FilterStories).
+	FilterStories(ctx context.Context, sectionID string, f store.Filter) ([]store.Story, error)
 }
 
 // defaultLimit is the number of stories in a section whose Limit is not
@@ -88,6 +92,7 @@ type Publisher struct {
 	sources  map[string]config.Source
 	maxAge   map[string]time.Duration // by section; see sectionMaxAges
 	cache    *cache
+	filtered *filtered // ?q=, ?source= and ?limit= renderings
 	clean    *cleanCache
 	index    *rendering
 	indexErr error
@@ -107,6 +112,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		byID:      make(map[string]config.Section, len(cfg.Sections)),
 		sources:   make(map[string]config.Source, len(cfg.Sources)),
 		cache:     newCache(),
+		filtered:  newFiltered(),
 		hub:       cfg.Server.WebSubHub,
 		hubClient: &http.Client{Timeout: hubTimeout},
 	}
@@ -187,6 +193,7 @@ func (p *Publisher) Invalidate(sectionIDs ...string) {
 		drop[id] = true
 	}
 	p.cache.invalidate(drop)
+	p.filtered.invalidate()
 	p.notifyHub(sortedKeys(drop))
 }
 
@@ -226,12 +233,7 @@ func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id stri
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		res, err := p.renderQuery(r.Context(), sec, f, q)
-		if err != nil {
-			http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
-			return
-		}
-		serve(w, r, res)
+		p.serveQuery(w, r, sec, f, q)
 		return
 	}
 
@@ -253,6 +255,26 @@ func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id stri
 		return
 	}
 	serve(w, r, res)
+}
+
+// serveQuery serves section sec filtered by q, from the brief cache of
+// filtered renderings or rendered within the bounds of filtered.go; 503
+// with Retry-After when too many are asked for at once.
+func (p *Publisher) serveQuery(w http.ResponseWriter, r *http.Request, sec config.Section, f *format, q feedQuery) {
+	res, err := p.filtered.get(r.Context(), q.key(sec.ID, f.ext), func(ctx context.Context) (*rendering, error) {
+		return p.renderQuery(ctx, sec, f, q)
+	})
+	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		http.Error(w, "too many filtered feed requests at once; retry in "+retryAfterSeconds+" s, or use the unfiltered feed", http.StatusServiceUnavailable)
+	case err != nil && r.Context().Err() != nil:
+		// The client is gone.
+	case err != nil:
+		http.Error(w, fmt.Sprintf("could not load section %q", sec.ID), http.StatusInternalServerError)
+	default:
+		serve(w, r, res)
+	}
 }
 
 // render reads a section's stories and writes them in format f.
