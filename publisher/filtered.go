@@ -23,9 +23,9 @@ import (
 //     rest are answered at once with 503 and Retry-After.
 const (
 	filteredTTL        = 10 * time.Second
-	filteredEntries    = 256
+	filteredEntries    = 128
 	maxFilteredBody    = 256 << 10
-	maxFilteredRenders = 2
+	maxFilteredRenders = 1
 	maxFilteredQueue   = 64
 	filteredQueueWait  = 2 * time.Second
 	// retryAfterSeconds is the Retry-After of a busy answer.
