@@ -59,6 +59,7 @@ func fill(args []string) error {
 	fs := flag.NewFlagSet("fill", flag.ExitOnError)
 	db := fs.String("db", "wirefeed.db", "SQLite database to fill")
 	n := fs.Int("stories", 20000, "stories to write")
+	hostile := fs.Bool("hostile", false, "also store, unbounded, the newest story of section nation: 40,000 categories and a 9 MB title, as stored before ingest bounded them")
 	fs.Parse(args)
 	st, err := store.OpenSQLite(*db)
 	if err != nil {
@@ -86,6 +87,16 @@ func fill(args []string) error {
 			})
 		}
 		if _, err := st.SaveStories(ctx, source, batch, start.Add(time.Duration(from)*time.Minute)); err != nil {
+			return err
+		}
+	}
+	if *hostile {
+		h := store.Story{Key: "hostile", PublicID: "tag:localhost,2026:nation/hostile", Title: strings.Repeat("ข่าวใหญ่ ", 9<<20/25),
+			Published: time.Now(), ContentHash: "hostile", Sections: []string{"nation"}}
+		for i := range 40_000 {
+			h.Categories = append(h.Categories, "Category "+strconv.Itoa(i))
+		}
+		if _, err := st.SaveStories(ctx, "nation", []store.Story{h}, time.Now()); err != nil {
 			return err
 		}
 	}
