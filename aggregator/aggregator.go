@@ -503,8 +503,8 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 		return rep, rec
 	}
 	defer doc.release()
-	feed, err := a.parse(doc)
-	if err != nil && target == src.URL && looksLikeHTML(doc.contentType, doc.text) {
+	feed, err := a.parse(ctx, doc)
+	if err != nil && target == src.URL && ctx.Err() == nil && looksLikeHTML(doc.contentType, doc.text) {
 		link := creds.scrub(discoverFeed(doc.text, doc.finalURL))
 		if link == "" {
 			return fail("discover", errors.New("the page is HTML and announces no feed (<link rel=\"alternate\">)"))
@@ -519,14 +519,17 @@ func (a *Aggregator) pull(ctx context.Context, src config.Source, state store.So
 			return rep, rec
 		}
 		defer doc.release()
-		feed, err = a.parse(doc)
+		feed, err = a.parse(ctx, doc)
 	}
 	if err != nil {
-		return fail("parse", err)
+		return fail("parse", deadline(err, timeout))
 	}
 	rep.Items = len(feed.Items)
 	rep.ttl = feedTTL(feed)
-	stories, identity := a.normalize(src, target, feed, now)
+	stories, identity, err := a.normalize(ctx, src, target, feed, now)
+	if err != nil {
+		return fail("normalize", deadline(err, timeout))
+	}
 	rep.Identity, rec.Identity = identity, identity
 	// The site the feed names decides, with no site configured, whose copy
 	// of a shared story is published: known before the stories are saved.
@@ -618,10 +621,10 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 	}, nil
 }
 
-// parse parses a fetched document, counting it.
-func (a *Aggregator) parse(doc *document) (*gofeed.Feed, error) {
+// parse parses a fetched document, counting it; it gives up when ctx ends.
+func (a *Aggregator) parse(ctx context.Context, doc *document) (*gofeed.Feed, error) {
 	a.parses.Add(1)
-	return parseFeed(doc.text)
+	return parseFeed(ctx, doc.text)
 }
 
 // rssTranslator is gofeed's, without its search of every item's HTML for
@@ -630,13 +633,36 @@ func (a *Aggregator) parse(doc *document) (*gofeed.Feed, error) {
 var rssTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 
 // parseFeed parses a UTF-8 document (see toUTF8 and repair) as RSS, Atom or
-// JSON Feed.
-func parseFeed(doc []byte) (*gofeed.Feed, error) {
+// JSON Feed. gofeed reads RSS and Atom as it parses them, so when ctx ends
+// (fetch.timeout) the parse stops at its next read, within a few KiB;
+// JSON Feed is read whole first, then decoded.
+func parseFeed(ctx context.Context, doc []byte) (*gofeed.Feed, error) {
 	p := gofeed.NewParser()
 	p.RSSTranslator = rssTranslator
 	p.KeepOriginalFeed = true // for RSS <ttl>, which gofeed.Feed lacks
-	return p.Parse(bytes.NewReader(doc))
+	feed, err := p.Parse(&ctxReader{ctx: ctx, r: bytes.NewReader(doc)})
+	if cerr := ctx.Err(); err != nil && cerr != nil {
+		return nil, cerr // whatever gofeed made of the cut document
+	}
+	return feed, err
 }
+
+// ctxReader reads from r until ctx ends.
+type ctxReader struct {
+	ctx context.Context
+	r   *bytes.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p[:min(len(p), readChunk)])
+}
+
+// readChunk bounds one read of a document being parsed, so a deadline is
+// noticed often.
+const readChunk = 64 << 10
 
 // bodyHash identifies a body together with the settings that change how it
 // is read, so that changing a source's charset or timezone re-reads it.
@@ -656,8 +682,8 @@ func deadline(err error, timeout time.Duration) error {
 }
 
 // normalize turns a parsed document fetched from feedURL into routed
-// stories, at most fetch.max_items of them.
-func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.Feed, now time.Time) ([]store.Story, string) {
+// stories, at most fetch.max_items of them; it gives up when ctx ends.
+func (a *Aggregator) normalize(ctx context.Context, src config.Source, feedURL string, feed *gofeed.Feed, now time.Time) ([]store.Story, string, error) {
 	base, err := url.Parse(feedURL)
 	if err != nil {
 		base = nil
@@ -670,6 +696,9 @@ func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.F
 	}
 	stories := make([]store.Story, 0, len(items))
 	for _, item := range items {
+		if err := ctx.Err(); err != nil {
+			return nil, "", err
+		}
 		if item == nil {
 			continue
 		}
@@ -678,7 +707,7 @@ func (a *Aggregator) normalize(src config.Source, feedURL string, feed *gofeed.F
 			Summary: st.Summary, Content: st.Content, Categories: st.Categories})
 		stories = append(stories, st)
 	}
-	return stories, settleIdentities(n, stories)
+	return stories, settleIdentities(n, stories), nil
 }
 
 // feedTTL is an RSS feed's <ttl> in minutes, 0 when absent.

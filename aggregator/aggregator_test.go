@@ -33,7 +33,7 @@ type feedServer struct {
 	funcs map[string]http.HandlerFunc // URL path -> handler of its own
 }
 
-func newFeedServer(t *testing.T) *feedServer {
+func newFeedServer(t testing.TB) *feedServer {
 	t.Helper()
 	fs := &feedServer{files: map[string]string{}, codes: map[string]int{}, funcs: map[string]http.HandlerFunc{}}
 	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +126,7 @@ func newHarness(t *testing.T) *harness {
 
 // newHarnessConfig is newHarness with another config, whose feed URLs
 // start with FEEDS.
-func newHarnessConfig(t *testing.T, text string) *harness {
+func newHarnessConfig(t testing.TB, text string) *harness {
 	t.Helper()
 	h := &harness{feeds: newFeedServer(t)}
 	cfg, err := config.Parse([]byte(strings.ReplaceAll(text, "FEEDS", h.feeds.URL)), "test.yaml")

@@ -10,6 +10,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 
+	"wirefeed/internal/bounds"
 	"wirefeed/store"
 )
 
@@ -47,8 +48,10 @@ func rssAuthors(ri *rss.Item) []store.Person {
 		texts = append(texts, ri.ITunesExt.Author)
 	}
 	var out []store.Person
-	for _, t := range texts {
-		p := personText(t)
+	// Bounded before the quadratic de-duplication: a hostile item may name
+	// thousands of authors.
+	for _, t := range bounds.List(texts, 4*bounds.Authors) {
+		p := personText(bounds.Cut(t, 4*bounds.Name))
 		if p.Name == "" && p.Email == "" {
 			continue
 		}

@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -171,7 +172,7 @@ func wirefeedReading(f corpusFile) ([]store.Story, error) {
 	if err != nil {
 		return nil, err
 	}
-	feed, err := parseFeed(repair(text))
+	feed, err := parseFeed(context.Background(), repair(text))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,6 +25,10 @@ func FuzzDecodeParseNormalize(f *testing.F) {
 		}
 		f.Add(data, "")
 	}
+	// Hostile shapes, small: huge lists, huge fields, deep nesting.
+	for _, doc := range hostileFeeds(300) {
+		f.Add([]byte(doc), "")
+	}
 	for _, c := range charsetCases {
 		f.Add([]byte(c.source()), c.contentType)
 	}
@@ -37,7 +42,7 @@ func FuzzDecodeParseNormalize(f *testing.F) {
 			t.Fatalf("toUTF8 returned invalid UTF-8: %q", text)
 		}
 		doc := repair(text)
-		feed, err := parseFeed(doc)
+		feed, err := parseFeed(context.Background(), doc)
 		if err != nil {
 			if looksLikeHTML(contentType, doc) {
 				discoverFeed(doc, base.String())
@@ -58,6 +63,7 @@ func FuzzDecodeParseNormalize(f *testing.F) {
 			case !utf8.ValidString(st.Title + st.Summary + st.Content + st.Link):
 				t.Fatalf("invalid UTF-8 in %+v", st)
 			}
+			checkBounded(t, &st)
 		}
 	})
 }

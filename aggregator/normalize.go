@@ -16,7 +16,9 @@ import (
 	"golang.org/x/net/html"
 
 	"wirefeed/dedupe"
+	"wirefeed/internal/bounds"
 	"wirefeed/internal/htmltext"
+	"wirefeed/internal/textmatch"
 	"wirefeed/store"
 )
 
@@ -52,7 +54,7 @@ func newNormalizer(sourceID, authority string, base *url.URL, feed *gofeed.Feed,
 			n.base = u
 		}
 	}
-	n.language = strings.TrimSpace(feed.Language)
+	n.language = bounds.Cut(strings.TrimSpace(feed.Language), bounds.Lang)
 	n.scanImages = feed.FeedType == "rss"
 	n.originals = rssOriginals(feed)
 	return n
@@ -61,33 +63,33 @@ func newNormalizer(sourceID, authority string, base *url.URL, feed *gofeed.Feed,
 // story converts one item; it never fails: a story missing everything but a
 // title is still a story.
 func (n *normalizer) story(item *gofeed.Item) store.Story {
+	// Every list and text is bounded (see package bounds): one hostile
+	// item must cost no more than a real one.
 	st := store.Story{
 		SourceID: n.sourceID,
 		GUID:     strings.TrimSpace(item.GUID),
 		Link:     n.resolve(item.Link),
-		Title:    fixC1(strings.TrimSpace(item.Title)),
-		Summary:  fixC1(strings.TrimSpace(item.Description)),
-		Content:  fixC1(strings.TrimSpace(item.Content)),
+		Title:    bounds.TitleText(fixC1(strings.TrimSpace(item.Title))),
+		Summary:  bounds.HTML(fixC1(strings.TrimSpace(item.Description)), bounds.Summary),
+		Content:  bounds.HTML(fixC1(strings.TrimSpace(item.Content)), bounds.Content),
 		Language: n.language,
 	}
 	if st.Link == "" && len(item.Links) > 0 {
 		st.Link = n.resolve(item.Links[0])
 	}
 	if ri := n.originals[item]; st.Link == "" && ri != nil {
-		st.Link = permalinkGUID(ri)
+		st.Link = bounds.Link(permalinkGUID(ri))
 	}
 	if st.Summary == "" && st.Content == "" {
-		st.Summary = fixC1(mediaDescription(item))
+		st.Summary = bounds.HTML(fixC1(mediaDescription(item)), bounds.Summary)
 	}
 	if ri := n.originals[item]; ri != nil {
 		st.Authors = rssAuthors(ri)
 	}
-	for _, p := range item.Authors {
-		if p == nil || (strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "") || st.Authors != nil && n.originals[item] != nil {
-			continue
-		}
-		st.Authors = append(st.Authors, store.Person{Name: strings.TrimSpace(p.Name), Email: strings.TrimSpace(p.Email)})
+	if st.Authors == nil || n.originals[item] == nil {
+		st.Authors = append(st.Authors, n.authors(item.Authors)...)
 	}
+	st.Authors = bounds.List(st.Authors, bounds.Authors)
 	for i := range st.Authors {
 		st.Authors[i].Name = fixC1(st.Authors[i].Name)
 	}
@@ -95,17 +97,11 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	for i, c := range st.Categories {
 		st.Categories[i] = fixC1(c)
 	}
-	for _, e := range item.Enclosures {
-		if e == nil || strings.TrimSpace(e.URL) == "" {
-			continue
-		}
-		length, _ := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64)
-		st.Enclosures = append(st.Enclosures, store.Enclosure{URL: n.resolve(e.URL), Type: strings.TrimSpace(e.Type), Length: max(length, 0)})
-	}
+	st.Enclosures = n.enclosures(item.Enclosures)
 	if item.Image != nil {
 		st.Image = n.resolve(item.Image.URL)
 	} else if n.scanImages {
-		st.Image = n.resolve(firstImage(item.Content, item.Description))
+		st.Image = n.resolve(firstImage(st.Content, st.Summary))
 	}
 	st.Photos = n.photos(item)
 
@@ -118,6 +114,7 @@ func (n *normalizer) story(item *gofeed.Item) store.Story {
 	}
 
 	st.Key = n.key(st, item)
+	st.GUID = bounds.Cut(st.GUID, bounds.URL) // the key holds all of it, hashed
 	st.PublicID = n.publicID(st.Key)
 	st.ContentHash = n.contentHash(st)
 	// The link in canonical form finds the same story from other partners
@@ -153,6 +150,45 @@ func (n *normalizer) dates(item *gofeed.Item) (published, updated time.Time, und
 		updated = published
 	}
 	return published, updated, undated
+}
+
+// authors returns the item's named authors, at most bounds.Authors.
+func (n *normalizer) authors(in []*gofeed.Person) []store.Person {
+	var out []store.Person
+	for _, p := range in {
+		if len(out) == bounds.Authors {
+			break
+		}
+		if p == nil {
+			continue
+		}
+		name, email := bounds.Cut(strings.TrimSpace(p.Name), bounds.Name), bounds.Cut(strings.TrimSpace(p.Email), bounds.Name)
+		if name != "" || email != "" {
+			out = append(out, store.Person{Name: name, Email: email})
+		}
+	}
+	return out
+}
+
+// enclosures returns the item's enclosures with an address, at most
+// bounds.Enclosures.
+func (n *normalizer) enclosures(in []*gofeed.Enclosure) []store.Enclosure {
+	var out []store.Enclosure
+	for _, e := range in {
+		if len(out) == bounds.Enclosures {
+			break
+		}
+		if e == nil {
+			continue
+		}
+		u := n.resolve(e.URL)
+		if u == "" {
+			continue
+		}
+		length, _ := strconv.ParseInt(strings.TrimSpace(e.Length), 10, 64)
+		out = append(out, store.Enclosure{URL: u, Type: bounds.Cut(strings.TrimSpace(e.Type), bounds.Name), Length: max(length, 0)})
+	}
+	return out
 }
 
 // key is the story's identity within its source: the GUID, else the link,
@@ -255,9 +291,10 @@ func fromBuddhistEra(d, now time.Time) (time.Time, bool) {
 	return ce, true
 }
 
-// resolve makes a link absolute against the feed's own address.
+// resolve makes a link absolute against the feed's own address; a link
+// longer than bounds.URL is dropped.
 func (n *normalizer) resolve(link string) string {
-	link = strings.TrimSpace(link)
+	link = bounds.Link(strings.TrimSpace(link))
 	if link == "" || n.base == nil {
 		return link
 	}
@@ -268,25 +305,55 @@ func (n *normalizer) resolve(link string) string {
 	return u.String()
 }
 
+// cleanCategories returns the partner's categories in its order and
+// spelling, white space from the XML's layout (tabs, line breaks, runs of
+// spaces) made one space, without empty ones and without repeats: two
+// categories are one when routing would match them alike (textmatch.Fold:
+// case, width, white space), and the first spelling is kept. At most
+// bounds.Categories are kept, each at most bounds.Name bytes; the work is
+// linear in the list, however long.
 func cleanCategories(in []string) []string {
 	var out []string
+	seen := make(map[string]bool, min(len(in), bounds.Categories))
 	for _, c := range in {
-		c = strings.Join(strings.Fields(c), " ")
-		if c == "" || containsFold(out, c) {
+		if len(out) == bounds.Categories {
+			break
+		}
+		c = collapseLayout(bounds.Cut(c, bounds.Name))
+		key := textmatch.Fold(c)
+		if key == "" || seen[key] {
 			continue
 		}
+		seen[key] = true
 		out = append(out, c)
 	}
 	return out
 }
 
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
+// collapseLayout trims the ASCII white space XML layout puts around and in
+// a value and makes each run of it one space. Other white space (U+3000,
+// the ideographic space of Japanese text; no-break spaces) is the
+// partner's writing and stays.
+func collapseLayout(s string) string {
+	s = strings.Trim(s, " \t\r\n\f\v")
+	if !strings.ContainsAny(s, "\t\r\n\f\v") && !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\r', '\n', '\f', '\v':
+			space = true
+		default:
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(c)
 		}
 	}
-	return false
+	return b.String()
 }
 
 // untitled gives a story without a title one a reader can recognise: the

@@ -1,6 +1,7 @@
 package aggregator
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -113,7 +114,7 @@ func TestTitlesReadAsPartnersWroteThem(t *testing.T) {
 		"rss escaped twice": `<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
 <item><guid>1</guid><title>History of the &amp;lt;blink&amp;gt; tag</title></item></channel></rss>`,
 	} {
-		feed, err := parseFeed([]byte(doc))
+		feed, err := parseFeed(context.Background(), []byte(doc))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -127,7 +128,7 @@ func TestTitlesReadAsPartnersWroteThem(t *testing.T) {
 // gofeed's search of item HTML for an image is off (see rssTranslator);
 // normalize does it, for RSS as gofeed did.
 func TestImageFromItemHTML(t *testing.T) {
-	feed, err := parseFeed([]byte(`<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
+	feed, err := parseFeed(context.Background(), []byte(`<rss version="2.0"><channel><title>t</title><link>https://partner.example/</link>
 <item><guid>1</guid><title>a</title><description><![CDATA[<p>x</p><Img alt="" SRC="/img/1.jpg"><img src="/img/2.jpg">]]></description></item>
 <item><guid>2</guid><title>b</title><description>no image &lt;img</description><enclosure url="https://cdn.example/e.png" type="image/png" length="1"/></item>
 <item><guid>3</guid><title>c</title><description><![CDATA[<img alt="no src">]]></description></item>

@@ -134,7 +134,7 @@ func TestApplyKeepsThePhaseOfUnchangedSchedules(t *testing.T) {
 	parse := func(bSchedule string, withC bool) *config.Config {
 		text := `
 schedule: "@every 30s"
-fetch: {jitter: 0s}
+fetch: {jitter: 0s, min_interval: 10s}
 sections: [{id: other, title: Other}]
 sources:
   - {id: a, url: "http://127.0.0.1:1/a", fallback: other}

@@ -159,22 +159,25 @@ type Log struct {
 
 // Fetch configures how partner feeds are pulled.
 type Fetch struct {
-	// Timeout bounds one whole fetch of one source (default 30s, also when
-	// written as 0).
+	// Timeout bounds one whole pull of one source: the request, reading
+	// the body, parsing and normalising it (default 30s; 0 is refused).
 	Timeout Duration `yaml:"timeout"`
 	// Jitter is the largest random delay added before a scheduled fetch so
 	// sources on one schedule do not all fire in the same second
 	// (default 10s when absent; an explicit 0 disables it).
 	Jitter Duration `yaml:"jitter"`
-	// Workers bounds how many sources are fetched at once (default 8, also
-	// when written as 0).
+	// Workers bounds how many sources are fetched at once (default 8).
 	Workers int `yaml:"workers"`
 	// MaxBody bounds one fetched document, in bytes counted after
-	// decompression (default 10485760, i.e. 10 MiB, also when written as 0).
+	// decompression (default 10485760, i.e. 10 MiB).
 	MaxBody int64 `yaml:"max_body"`
 	// MaxItems bounds how many items of one document are stored
-	// (default 1000, also when written as 0).
+	// (default 1000).
 	MaxItems int `yaml:"max_items"`
+	// MinInterval is the shortest time allowed between two scheduled polls
+	// of one source: a schedule that fires more often ("@every 10s",
+	// "* * * * *" under a 5m minimum) is refused (default 1m).
+	MinInterval Duration `yaml:"min_interval"`
 	// PerHost bounds how many sources on one partner host are fetched at
 	// once (default 2).
 	PerHost int `yaml:"per_host"`
@@ -227,7 +230,7 @@ type Section struct {
 	// Description is the feed description.
 	Description string `yaml:"description"`
 	// Limit is how many newest stories the section's feeds carry: 1 to 1000
-	// (default 50, also when written as 0).
+	// (default 50; 0 is refused).
 	Limit int `yaml:"limit"`
 	// All makes the section carry the newest stories of every section
 	// (e.g. "headlines"); nothing is routed to it explicitly, and it takes

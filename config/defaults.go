@@ -20,41 +20,51 @@ const (
 	defaultMaxItems = 1000
 )
 
-// applyDefaults fills in every value left empty or zero. isSet reports
-// whether a key path was given in the file; it tells an explicit
-// "jitter: 0" (no jitter) from an absent one.
+// DefaultMinInterval is fetch.min_interval when the config gives none: no
+// schedule may poll a partner more often than once a minute.
+const DefaultMinInterval = Duration(time.Minute)
+
+// applyDefaults fills in every value the file leaves out. isSet reports
+// whether a key path was given in the file: a value written there is never
+// replaced, so "timeout: 0s" or "limit: 0" reaches validation and is
+// refused there instead of silently becoming the default, and "jitter: 0s"
+// means no jitter. Strings are defaulted when empty either way.
 func (c *Config) applyDefaults(isSet func(key string) bool) {
+	def := func(key string, set func()) {
+		if !isSet(key) {
+			set()
+		}
+	}
 	setDefault(&c.Server.Listen, defaultListen)
 	setDefault(&c.Server.BaseURL, ListenURL(c.Server.Listen))
-	setDefault(&c.Server.MaxConnections, DefaultMaxConnections)
+	def("server.max_connections", func() { setDefault(&c.Server.MaxConnections, DefaultMaxConnections) })
 	setDefault(&c.Storage.Path, defaultDBPath)
 	setDefault(&c.Schedule, defaultSchedule)
 	setDefault(&c.Timezone, defaultTimezone)
 	setDefault(&c.Site.Title, defaultSiteTitle)
 	setDefault(&c.Site.Timezone, c.Timezone)
-	setDefault(&c.Fetch.Timeout, defaultTimeout)
-	if !isSet("fetch.jitter") {
-		setDefault(&c.Fetch.Jitter, defaultJitter)
-	}
-	setDefault(&c.Fetch.Workers, defaultWorkers)
-	setDefault(&c.Fetch.PerHost, 2)
-	setDefault(&c.Duplicates.Window, Duration(72*time.Hour))
-	setDefault(&c.Retention.MaxAge, Duration(30*24*time.Hour))
-	setDefault(&c.Retention.MaxPerSource, 10000)
-	setDefault(&c.Retention.MaxPerSection, 5000)
+	def("fetch.timeout", func() { setDefault(&c.Fetch.Timeout, defaultTimeout) })
+	def("fetch.jitter", func() { setDefault(&c.Fetch.Jitter, defaultJitter) })
+	def("fetch.workers", func() { setDefault(&c.Fetch.Workers, defaultWorkers) })
+	def("fetch.per_host", func() { setDefault(&c.Fetch.PerHost, 2) })
+	def("fetch.min_interval", func() { setDefault(&c.Fetch.MinInterval, DefaultMinInterval) })
+	def("duplicates.window", func() { setDefault(&c.Duplicates.Window, Duration(72*time.Hour)) })
+	def("retention.max_age", func() { setDefault(&c.Retention.MaxAge, Duration(30*24*time.Hour)) })
+	def("retention.max_per_source", func() { setDefault(&c.Retention.MaxPerSource, 10000) })
+	def("retention.max_per_section", func() { setDefault(&c.Retention.MaxPerSection, 5000) })
 	setDefault(&c.Retention.Schedule, "@hourly")
-	setDefault(&c.Fetch.MaxInterval, Duration(6*time.Hour))
-	setDefault(&c.Fetch.MaxBody, defaultMaxBody)
-	setDefault(&c.Fetch.MaxItems, defaultMaxItems)
+	def("fetch.max_interval", func() { setDefault(&c.Fetch.MaxInterval, Duration(6*time.Hour)) })
+	def("fetch.max_body", func() { setDefault(&c.Fetch.MaxBody, defaultMaxBody) })
+	def("fetch.max_items", func() { setDefault(&c.Fetch.MaxItems, defaultMaxItems) })
 	setDefault(&c.Log.Format, "text")
 	setDefault(&c.Log.Level, "info")
 	for i := range c.Sections {
-		setDefault(&c.Sections[i].Limit, DefaultSectionLimit)
+		def(fmt.Sprintf("sections[%d].limit", i), func() { setDefault(&c.Sections[i].Limit, DefaultSectionLimit) })
 	}
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		setDefault(&s.Name, s.ID)
-		setDefault(&s.Priority, DefaultPriority)
+		def(fmt.Sprintf("sources[%d].priority", i), func() { setDefault(&s.Priority, DefaultPriority) })
 		if s.Name != "" {
 			setDefault(&s.Attribution, "Provided by "+s.Name)
 		}

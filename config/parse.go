@@ -181,6 +181,15 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		v.Set(s)
 	case reflect.Map:
 		d.decodeMap(n, v, key)
+	case reflect.Bool:
+		// yaml.v3 reads YAML 1.1's yes/no/on/off, even quoted, as
+		// booleans; a reader of the file may not, so only true and false
+		// are taken.
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || (n.Value != "true" && n.Value != "false") {
+			d.fail(n.Line, key, "want true or false (unquoted), got %s", describe(n))
+			return
+		}
+		v.SetBool(n.Value == "true")
 	default:
 		// yaml.v3 would truncate 1.5 to 1 in an int; refuse it instead.
 		wrongInt := v.CanInt() && n.ShortTag() != "!!int"

@@ -102,7 +102,7 @@ func TestLoadShippedConfig(t *testing.T) {
 		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080", MaxConnections: 1024},
 		Storage: Storage{Path: "wirefeed.db"},
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
-			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
+			MinInterval: Duration(time.Minute), PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
 		Log:        Log{Format: "text", Level: "info"},
 		Duplicates: Duplicates{Window: Duration(72 * time.Hour)},
 		Retention:  Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
@@ -141,7 +141,7 @@ func TestDefaults(t *testing.T) {
 		Server:  Server{Listen: ":8080", BaseURL: "http://localhost:8080", MaxConnections: 1024},
 		Storage: Storage{Path: "wirefeed.db"},
 		Fetch: Fetch{Timeout: Duration(30 * time.Second), Jitter: Duration(10 * time.Second), Workers: 8, MaxBody: 10 << 20, MaxItems: 1000,
-			PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
+			MinInterval: Duration(time.Minute), PerHost: 2, MaxInterval: Duration(6 * time.Hour)},
 		Log:        Log{Format: "text", Level: "info"},
 		Duplicates: Duplicates{Window: Duration(72 * time.Hour)},
 		Retention:  Retention{MaxAge: Duration(30 * 24 * time.Hour), MaxPerSource: 10000, MaxPerSection: 5000, Schedule: "@hourly"},
@@ -169,13 +169,29 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestDefaultsZeroAndExplicit(t *testing.T) {
-	c := mustParse(t, `fetch:
+	// A zero written in the file is what the editor wrote: refused where
+	// zero makes no sense, never silently replaced by the default.
+	checkErrors(t, `fetch:
   timeout: 0s
   jitter: 0s
   workers: 0
 sections:
   - id: news
     limit: 0
+sources:
+  - id: wire
+    url: http://example.com/
+    priority: 0
+`,
+		"t.yaml:2: fetch.timeout: must be longer than 0, got 0s: it bounds each pull of a source (leave it out for the default, 30s)",
+		"t.yaml:4: fetch.workers: must be at least 1, got 0",
+		"t.yaml:7: sections[0].limit: must be between 1 and 1000, got 0",
+		"t.yaml:11: sources[0].priority: must be 1 or more (1 is the highest), got 0")
+
+	c := mustParse(t, `fetch:
+  jitter: 0s
+sections:
+  - id: news
   - id: big
     limit: 1000
 sources:
@@ -188,7 +204,7 @@ sources:
     url: http://example.com/
 `)
 	if c.Fetch.Timeout != Duration(30*time.Second) || c.Fetch.Workers != 8 {
-		t.Errorf("zero timeout/workers not defaulted: %+v", c.Fetch)
+		t.Errorf("absent timeout/workers not defaulted: %+v", c.Fetch)
 	}
 	if c.Fetch.Jitter != 0 {
 		t.Errorf("explicit jitter 0s = %v, want 0 (disabled)", c.Fetch.Jitter)
@@ -363,7 +379,7 @@ sources:
 		{"repeated category", minimal + "    categories:\n      A: news\n      A: news\n", []string{`t.yaml:8: sources[0].categories["A"]: key given twice (first at line 7)`}},
 		{"int wanted", "sections:\n  - id: a\n    limit: lots\n", []string{`t.yaml:3: sections[0].limit: want a whole number, got "lots"`}},
 		{"float for int", "sections:\n  - id: a\n    limit: 1.5\n", []string{`t.yaml:3: sections[0].limit: want a whole number, got "1.5"`}},
-		{"bool wanted", "sections:\n  - id: a\n    all: maybe\n", []string{`t.yaml:3: sections[0].all: want true or false, got "maybe"`}},
+		{"bool wanted", "sections:\n  - id: a\n    all: maybe\n", []string{`t.yaml:3: sections[0].all: want true or false (unquoted), got "maybe"`}},
 		{"string wanted", "sections:\n  - id: [a]\n", []string{`t.yaml:2: sections[0].id: want a string, got a list`}},
 		{"list wanted", "sections: news\n", []string{`t.yaml:1: sections: want a list, got "news"`}},
 		{"mapping wanted", "server: localhost\n" + minimal, []string{`t.yaml:1: server: want a mapping, got "localhost"`}},

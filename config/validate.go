@@ -72,7 +72,12 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 			v.errorf("server.websub_hub", "%s", msg)
 		}
 	}
-	v.schedule("schedule", c.Schedule)
+	minPoll := time.Duration(c.Fetch.MinInterval)
+	if c.Fetch.MinInterval < Duration(time.Second) || c.Fetch.MinInterval > Duration(24*time.Hour) {
+		v.errorf("fetch.min_interval", "must be between 1s and 24h, got %s", c.Fetch.MinInterval)
+		minPoll = 0
+	}
+	v.pollSchedule("schedule", c.Schedule, minPoll)
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		v.errorf("timezone", "unknown time zone %q: want an IANA name such as \"UTC\" or \"Asia/Bangkok\"", c.Timezone)
 	}
@@ -82,7 +87,7 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 		}
 	}
 	if c.Fetch.Timeout <= 0 {
-		v.errorf("fetch.timeout", "must be greater than 0, got %s", c.Fetch.Timeout)
+		v.errorf("fetch.timeout", "must be longer than 0, got %s: it bounds each pull of a source (leave it out for the default, %s)", c.Fetch.Timeout, defaultTimeout)
 	}
 	if c.Fetch.Jitter < 0 {
 		v.errorf("fetch.jitter", "must not be negative, got %s", c.Fetch.Jitter)
@@ -151,7 +156,7 @@ func (c *Config) validate(file string, lines map[string]int) ErrorList {
 	sections := v.sections(c.Sections, c.Sources)
 	seen := map[string]int{} // source id -> line
 	for i, src := range c.Sources {
-		v.source(fmt.Sprintf("sources[%d]", i), src, sections, seen)
+		v.source(fmt.Sprintf("sources[%d]", i), src, sections, seen, minPoll)
 	}
 	return v.errs
 }
@@ -220,7 +225,7 @@ func (v *validator) sections(list []Section, sources []Source) map[string]Sectio
 }
 
 // source checks one source. seen holds the ids of the sources before it.
-func (v *validator) source(key string, s Source, sections map[string]Section, seen map[string]int) {
+func (v *validator) source(key string, s Source, sections map[string]Section, seen map[string]int, minPoll time.Duration) {
 	v.uniqueID(key+".id", s.ID, seen, idPattern)
 	if s.URL == "" {
 		v.errorf(key+".url", "required")
@@ -229,7 +234,7 @@ func (v *validator) source(key string, s Source, sections map[string]Section, se
 	}
 	v.auth(key, s)
 	if s.Schedule != "" {
-		v.schedule(key+".schedule", s.Schedule)
+		v.pollSchedule(key+".schedule", s.Schedule, minPoll)
 	}
 	for i, id := range s.Sections {
 		v.target(fmt.Sprintf("%s.sections[%d]", key, i), id, sections)
@@ -312,8 +317,24 @@ func (v *validator) target(key, id string, sections map[string]Section) {
 
 // schedule checks a cron spec the way the scheduler will parse it.
 func (v *validator) schedule(key, spec string) {
-	if _, err := ParseSchedule(spec, time.UTC); err != nil {
+	v.pollSchedule(key, spec, 0)
+}
+
+// pollSchedule checks a cron spec as schedule does, and that it runs no
+// more often than once every minPoll (fetch.min_interval; 0: unchecked).
+func (v *validator) pollSchedule(key, spec string, minPoll time.Duration) {
+	if _, _, err := everyInterval(spec); err != nil {
 		v.errorf(key, "invalid schedule %q: %v", spec, err)
+		return
+	}
+	sched, err := ParseSchedule(spec, time.UTC)
+	if err != nil {
+		v.errorf(key, "invalid schedule %q: %v", spec, err)
+		return
+	}
+	if every := shortestInterval(sched); minPoll > 0 && every < minPoll {
+		v.errorf(key, "schedule %q polls the partner every %s, more often than fetch.min_interval (%s) allows: poll less often, or lower fetch.min_interval if the partner agrees",
+			spec, every, Duration(minPoll))
 	}
 }
 

@@ -107,7 +107,7 @@ func TestValidate(t *testing.T) {
 		{"unknown site key", "site:\n  colour: red\n" + minimal, []string{`t.yaml:2: site: unknown key "colour"`}},
 
 		// Fetch.
-		{"negative timeout", "fetch:\n  timeout: -5s\n" + minimal, []string{"t.yaml:2: fetch.timeout: must be greater than 0, got -5s"}},
+		{"negative timeout", "fetch:\n  timeout: -5s\n" + minimal, []string{"t.yaml:2: fetch.timeout: must be longer than 0, got -5s"}},
 		{"negative jitter", "fetch:\n  jitter: -1s\n" + minimal, []string{"t.yaml:2: fetch.jitter: must not be negative, got -1s"}},
 		{"negative workers", "fetch:\n  workers: -2\n" + minimal, []string{"t.yaml:2: fetch.workers: must be at least 1, got -2"}},
 	}

@@ -19,6 +19,9 @@ func OpenStore(cfg *config.Config, mustExist bool) (*store.Store, error) {
 	if cfg.Storage.Postgres != "" {
 		return store.OpenPostgres(cfg.Storage.Postgres)
 	}
+	if err := cfg.CheckStorage(); err != nil {
+		return nil, err
+	}
 	if mustExist {
 		if _, err := os.Stat(cfg.Storage.Path); err != nil {
 			return nil, fmt.Errorf("no database at %s (storage.path in %s): %w", cfg.Storage.Path, cfg.Path, errors.Unwrap(err))

@@ -17,6 +17,10 @@ func (s staticReader) SectionStories(context.Context, string, int) ([]store.Stor
 	return s, nil
 }
 
+func (s staticReader) FilterStories(context.Context, string, store.Filter) ([]store.Story, error) {
+	return s, nil
+}
+
 // benchStories returns n stories of realistic size: ~1.5 KB of HTML each.
 func benchStories(n int) []store.Story {
 	para := "<p>Officials said on Monday that the measures, which take effect next month, " +

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wirefeed/config"
+	"wirefeed/internal/bounds"
 	"wirefeed/internal/redact"
 	"wirefeed/store"
 )
@@ -136,17 +137,20 @@ func (p *Publisher) buildFeed(sec config.Section, stories []store.Story) *feed {
 // buildEntry turns one stored story into an entry. Its title becomes plain
 // text, its HTML is sanitized, and every URL in and around it is made
 // absolute against the story's link (or dropped).
+//
+// Stories stored before ingest bounded them (package bounds) are bounded
+// here too, so one of them cannot make every rendering of its sections slow.
 func (p *Publisher) buildEntry(s *store.Story) entry {
-	link := xmlSafe(s.Link)
+	link := xmlSafe(bounds.Link(s.Link))
 	base := storyBase(link)
-	text := p.clean.clean(link, s.Title, s.Summary, s.Content)
+	text := p.clean.clean(link, bounds.TitleText(s.Title), bounds.HTML(s.Summary, bounds.Summary), bounds.HTML(s.Content, bounds.Content))
 	e := entry{
 		ID:         xmlSafe(publishedID(s)),
 		Link:       webURL(link, nil),
 		Title:      text.title,
 		Summary:    text.summary,
 		Content:    text.content,
-		Categories: plainTextAll(s.Categories),
+		Categories: plainTextAll(bounds.List(s.Categories, bounds.Categories)),
 		Image:      webURL(s.Image, base),
 		Language:   languageTag(s.Language),
 		Published:  s.Published.UTC(),
@@ -160,7 +164,7 @@ func (p *Publisher) buildEntry(s *store.Story) entry {
 	default:
 		e.Updated = emptyFeedTime
 	}
-	for _, a := range s.Authors {
+	for _, a := range bounds.List(s.Authors, bounds.Authors) {
 		a = store.Person{
 			Name:  plainText(a.Name),
 			Email: emailAddress(a.Email),
@@ -173,7 +177,7 @@ func (p *Publisher) buildEntry(s *store.Story) entry {
 			e.Authors = append(e.Authors, a)
 		}
 	}
-	for _, enc := range s.Enclosures {
+	for _, enc := range bounds.List(s.Enclosures, bounds.Enclosures) {
 		enc.URL, enc.Type = webURL(enc.URL, base), mediaType(enc.Type)
 		if enc.URL != "" {
 			e.Enclosures = append(e.Enclosures, enc)

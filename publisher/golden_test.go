@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -49,6 +50,10 @@ func (g goldenReader) SectionStories(_ context.Context, section string, limit in
 		}
 	}
 	return out, nil
+}
+
+func (g goldenReader) FilterStories(ctx context.Context, section string, f store.Filter) ([]store.Story, error) {
+	return nil, errors.New("golden stories are not filtered")
 }
 
 func (g goldenReader) ArchivePage(_ context.Context, section string, n int) ([]store.Story, error) {

@@ -37,6 +37,10 @@ type StoryReader interface {
 	// SectionStories returns the newest `limit` stories routed to section, newest first
 	// (by Published, then ID). sectionID "" means all stories of every section.
 	SectionStories(ctx context.Context, sectionID string, limit int) ([]store.Story, error)
+	// FilterStories returns the newest f.Limit stories of section
+	// sectionID ("" every section) that pass f, newest first, found among
+	// every stored story (see store.FilterStories).
+	FilterStories(ctx context.Context, sectionID string, f store.Filter) ([]store.Story, error)
 }
 
 // ChangeReader is a StoryReader that knows when a section's published
@@ -112,6 +116,7 @@ type Publisher struct {
 	sources  map[string]config.Source
 	maxAge   map[string]time.Duration // by section; see sectionMaxAges
 	cache    *cache
+	filtered *filtered // ?q=, ?source= and ?limit= renderings
 	clean    *cleanCache
 	mux      *http.ServeMux
 	log      *slog.Logger // nil: slog.Default()
@@ -129,6 +134,7 @@ func New(cfg *config.Config, r StoryReader) *Publisher {
 		byID:      make(map[string]config.Section, len(cfg.Sections)),
 		sources:   make(map[string]config.Source, len(cfg.Sources)),
 		cache:     newCache(),
+		filtered:  newFiltered(),
 		hub:       cfg.Server.WebSubHub,
 		hubClient: &http.Client{Timeout: hubTimeout},
 	}
@@ -221,6 +227,7 @@ func (p *Publisher) forget(sectionIDs []string) []string {
 	feeds := sortedKeys(drop)
 	drop[pageSpace] = true
 	p.cache.invalidate(drop)
+	p.filtered.invalidate()
 	return feeds
 }
 
@@ -261,12 +268,7 @@ func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id stri
 			return
 		}
 		q.raw = selfQuery(r.URL.RawQuery)
-		res, err := p.renderQuery(r.Context(), sec, f, q)
-		if err != nil {
-			http.Error(w, fmt.Sprintf("could not load section %q", id), http.StatusInternalServerError)
-			return
-		}
-		serve(w, r, res)
+		p.serveQuery(w, r, sec, f, q)
 		return
 	}
 
@@ -288,6 +290,26 @@ func (p *Publisher) serveSection(w http.ResponseWriter, r *http.Request, id stri
 		return
 	}
 	serve(w, r, res)
+}
+
+// serveQuery serves section sec filtered by q, from the brief cache of
+// filtered renderings or rendered within the bounds of filtered.go; 503
+// with Retry-After when too many are asked for at once.
+func (p *Publisher) serveQuery(w http.ResponseWriter, r *http.Request, sec config.Section, f *format, q feedQuery) {
+	res, err := p.filtered.get(r.Context(), q.key(sec.ID, f.ext), func(ctx context.Context) (*rendering, error) {
+		return p.renderQuery(ctx, sec, f, q)
+	})
+	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", retryAfterSeconds)
+		http.Error(w, "too many filtered feed requests at once; retry in "+retryAfterSeconds+" s, or use the unfiltered feed", http.StatusServiceUnavailable)
+	case err != nil && r.Context().Err() != nil:
+		// The client is gone.
+	case err != nil:
+		http.Error(w, fmt.Sprintf("could not load section %q", sec.ID), http.StatusInternalServerError)
+	default:
+		serve(w, r, res)
+	}
 }
 
 // render reads a section's stories and writes them in format f.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wirefeed/config"
+	"wirefeed/internal/htmltext"
 	"wirefeed/store"
 )
 
@@ -45,6 +46,23 @@ func (f *fakeReader) SectionStories(ctx context.Context, sectionID string, limit
 		s = s[:limit]
 	}
 	return s, nil
+}
+
+// FilterStories filters the section's stories as the store does, without
+// its window for short texts.
+func (f *fakeReader) FilterStories(ctx context.Context, sectionID string, flt store.Filter) ([]store.Story, error) {
+	all, err := f.SectionStories(ctx, sectionID, 1<<30)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Story
+	for _, st := range all {
+		text := strings.ToLower(htmltext.TextOrHTML(st.Title) + "\n" + htmltext.Text(st.Summary))
+		if (flt.Source == "" || st.SourceID == flt.Source) && strings.Contains(text, flt.Text) && len(out) < flt.Limit {
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeReader) callCount() int {

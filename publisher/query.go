@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"wirefeed/config"
-	"wirefeed/internal/htmltext"
 	"wirefeed/store"
 )
 
@@ -16,9 +15,6 @@ import (
 const (
 	// maxQueryLimit caps ?limit=.
 	maxQueryLimit = 200
-	// filterWindow is how many of a section's newest stories ?q= and
-	// ?source= search.
-	filterWindow = 1000
 	// maxQueryLen caps ?q=.
 	maxQueryLen = 200
 )
@@ -29,6 +25,13 @@ type feedQuery struct {
 	text   string // lower-cased
 	source string
 	raw    string // the request's query, which its rel="self" link repeats
+}
+
+// key names the query's rendering of section id in format ext, for the
+// cache of filtered renderings.
+func (q feedQuery) key(id, ext string) string {
+	// The raw query too: the rendering's rel="self" repeats it.
+	return id + "\x00" + ext + "\x00" + strconv.Itoa(q.limit) + "\x00" + q.source + "\x00" + q.text + "\x00" + q.raw
 }
 
 // parseFeedQuery reads the query parameters; ok is false when there are
@@ -59,43 +62,28 @@ func parseFeedQuery(v url.Values, sec config.Section, sources map[string]config.
 	return q, true, nil
 }
 
-// matches reports whether st passes the query's filters.
-func (q feedQuery) matches(st *store.Story) bool {
-	if q.source != "" && st.SourceID != q.source {
-		return false
-	}
-	if q.text == "" {
-		return true
-	}
-	return strings.Contains(strings.ToLower(htmltext.TextOrHTML(st.Title)), q.text) ||
-		strings.Contains(strings.ToLower(htmltext.Text(st.Summary)), q.text)
-}
-
-// renderQuery renders a section filtered and limited by q. It is not
-// cached: filtered requests are rare, and each costs one bounded read.
+// renderQuery renders a section filtered and limited by q: the store
+// answers ?q= and ?source= from its indexes over every stored story (see
+// store.FilterStories).
 func (p *Publisher) renderQuery(ctx context.Context, sec config.Section, f *format, q feedQuery) (*rendering, error) {
 	query := sec.ID
 	if sec.All {
 		query = ""
 	}
-	window := q.limit
-	if q.text != "" || q.source != "" {
-		window = filterWindow
+	var stories []store.Story
+	var err error
+	if q.text == "" && q.source == "" {
+		stories, err = p.reader.SectionStories(ctx, query, q.limit)
+	} else {
+		stories, err = p.reader.FilterStories(ctx, query, store.Filter{Source: q.source, Text: q.text, Limit: q.limit})
 	}
-	stories, err := p.reader.SectionStories(ctx, query, window)
 	if err != nil {
 		return nil, fmt.Errorf("publisher: section %s: %w", sec.ID, err)
 	}
-	kept := stories[:0:0]
-	for i := range stories {
-		if len(kept) == q.limit {
-			break
-		}
-		if q.matches(&stories[i]) {
-			kept = append(kept, stories[i])
-		}
+	if len(stories) > q.limit {
+		stories = stories[:q.limit]
 	}
-	fd := p.buildFeed(sec, kept)
+	fd := p.buildFeed(sec, stories)
 	fd.Query = q.raw
 	body, err := f.render(fd)
 	if err != nil {

@@ -64,6 +64,7 @@ var migrations = []migration{
 	{version: 9, name: "sections remember when their published content last changed", up: execSQL(
 		[]string{"ALTER TABLE `section_versions` ADD COLUMN `changed_at` datetime"},
 		[]string{`ALTER TABLE "section_versions" ADD COLUMN "changed_at" timestamptz`})},
+	{version: 10, name: "search text, its full-text index and the index of a partner's stories", up: addSearch},
 }
 
 // migration is one numbered change of the schema (or of the data it

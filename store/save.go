@@ -340,7 +340,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
 				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language, photos,
 				st.Published, st.Updated, now, st.ContentHash,
-				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated)
+				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated, searchText(st.Title, st.Summary))
 		}
 		var rows []struct {
 			ID  int64
@@ -468,6 +468,9 @@ func (s *Store) updateStories(tx *gorm.DB, sourceID string, updates []storyUpdat
 			Select("key", "guid", "link", "title", "summary", "content", "authors", "categories",
 				"enclosures", "image", "language", "photos", "updated", "content_hash", "canonical_url", "signature").
 			Updates(&set).Error
+		if err == nil {
+			err = setSearchText(tx, u.old.ID, row.Title, row.Summary)
+		}
 		if err != nil {
 			return fmt.Errorf("update story %d: %w", u.old.ID, err)
 		}

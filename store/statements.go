@@ -34,7 +34,7 @@ var insertStoryColumns = []string{
 	"source_id", "key", "public_id", "guid", "link", "title", "summary", "content",
 	"authors", "categories", "enclosures", "image", "language", "photos",
 	"published", "updated", "first_seen", "content_hash",
-	"canonical_url", "signature", "feed_id", "duplicate_of", "undated",
+	"canonical_url", "signature", "feed_id", "duplicate_of", "undated", "search_text",
 }
 
 // insertStories is an INSERT of rows stories that skips identities already

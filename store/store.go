@@ -88,9 +88,36 @@ func gormConfig() *gorm.Config {
 	}
 }
 
-// newStore wraps an open GORM database and migrates its schema (see
-// migrations.go).
+// Connection pool bounds. Without them every concurrent request opened a
+// connection of its own (1,000 concurrent searches opened 1,001 SQLite
+// connections, each with its own page cache, and kept them): requests now
+// queue for one instead. SQLite has one writer at a time and readers that
+// share the file's cache; PostgreSQL's connections are the server's to
+// spare, shared among the daemons on one database.
+const (
+	maxSQLiteConns   = 8
+	maxPostgresConns = 16
+	// maxPostgresIdle bounds the connections a quiet daemon keeps open on
+	// the server.
+	maxPostgresIdle = 4
+	// connIdleTime is how long an unused connection stays open.
+	connIdleTime = 5 * time.Minute
+)
+
+// newStore wraps an open GORM database, bounds its connection pool and
+// migrates its schema (see migrations.go).
 func newStore(db *gorm.DB) (*Store, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	conns, idle := maxSQLiteConns, maxSQLiteConns
+	if isPostgres(db) {
+		conns, idle = maxPostgresConns, maxPostgresIdle
+	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(idle)
+	sqlDB.SetConnMaxIdleTime(connIdleTime)
 	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}

@@ -269,6 +269,9 @@ func runCheck(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.CheckStorage(); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d sections, %d sources)\n", e.configPath, len(cfg.Sections), len(cfg.Sources))
 	return nil
 }

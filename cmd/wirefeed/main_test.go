@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wirefeed/config"
 	"wirefeed/daemon"
 	"wirefeed/internal/partnertest"
 
@@ -339,10 +340,30 @@ func get(t *testing.T, url, contentType string) []byte {
 }
 
 func TestShippedConfigsAreValid(t *testing.T) {
-	for _, path := range []string{"../../config.yaml", "../../deploy/config.docker.yaml"} {
-		if code, out, errOut := wirefeed(t, "check", "-config", path); code != 0 {
-			t.Errorf("%s: exit %d\n%s%s", path, code, out, errOut)
-		}
+	if code, out, errOut := wirefeed(t, "check", "-config", "../../config.yaml"); code != 0 {
+		t.Errorf("config.yaml: exit %d\n%s%s", code, out, errOut)
+	}
+	// The image's database directory, /data, exists in the image only:
+	// its storage is checked there, the rest here.
+	if _, err := config.Load("../../deploy/config.docker.yaml"); err != nil {
+		t.Errorf("deploy/config.docker.yaml: %v", err)
+	}
+}
+
+// check refuses a database in a directory that does not exist, rather than
+// letting the daemon fail later with SQLite's "out of memory (14)".
+func TestCheckRefusesMissingStorageDirectory(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "wirefeed.yaml")
+	db := filepath.Join(dir, "gone", "wirefeed.db")
+	os.WriteFile(path, []byte("storage:\n  path: "+db+"\nsections:\n  - id: news\nsources:\n  - id: wire\n    url: https://example.com/feed.xml\n"), 0o600)
+	code, _, errOut := wirefeed(t, "check", "-config", path)
+	want := path + ":2: storage.path: directory " + filepath.Dir(db) + " does not exist"
+	if code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("check: exit %d, stderr %q\nwant it to say %q", code, errOut, want)
+	}
+	if code, _, errOut := wirefeed(t, "fetch", "-config", path); code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("fetch: exit %d, stderr %q\nwant it to say %q", code, errOut, want)
 	}
 }
 

@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func search(t *testing.T, s *Store, section string, f Filter) []string {
+	t.Helper()
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	got, err := s.FilterStories(context.Background(), section, f)
+	if err != nil {
+		t.Fatalf("FilterStories(%q, %+v): %v", section, f, err)
+	}
+	return keys(got)
+}
+
+// ?q= and ?source= look at every stored story, not the newest 1,000: a
+// partner's own feed came back empty on a site holding 1,692 stories.
+func TestFilterStoriesSearchesEveryStory(t *testing.T) {
+	s, _ := openTemp(t)
+	var jiji []Story
+	for i := range 5 {
+		st := story(fmt.Sprintf("jiji-%d", i), i, "nation")
+		st.Summary = "<p>日本銀行が<b>金利</b>を据え置き</p>"
+		jiji = append(jiji, st)
+	}
+	mustSave(t, s, "jiji", jiji, t0)
+	var nation []Story
+	for i := range 1500 {
+		st := story(fmt.Sprintf("nation-%d", i), 100+i, "nation")
+		if i == 0 {
+			st.Title = "รัฐบาลยกเลิกการประชุม Cabinet &amp; Co"
+		}
+		nation = append(nation, st)
+	}
+	mustSave(t, s, "nation", nation, t0)
+
+	for _, c := range []struct {
+		section string
+		f       Filter
+		want    string
+	}{
+		{"nation", Filter{Source: "jiji"}, "jiji-4 jiji-3 jiji-2 jiji-1 jiji-0"},
+		{"", Filter{Source: "jiji", Limit: 2}, "jiji-4 jiji-3"},
+		{"nation", Filter{Text: "ยกเลิกการประชุม"}, "nation-0"},           // Thai: no spaces
+		{"", Filter{Text: "金利を据え"}, "jiji-4 jiji-3 jiji-2 jiji-1 jiji-0"}, // Japanese, tags stripped
+		{"nation", Filter{Text: "CABINET & co"}, "nation-0"},              // case, entity decoded
+		{"nation", Filter{Text: "金利", Source: "nation"}, ""},
+		{"nation", Filter{Text: "title nation-1499"}, "nation-1499"},
+		{"nation", Filter{Text: "100%"}, ""},   // a wildcard is a character
+		{"nation", Filter{Text: `" OR "`}, ""}, // FTS syntax is text
+		{"nation", Filter{Text: "NEAR(a b)"}, ""},
+		{"sports", Filter{Text: "title"}, ""},
+	} {
+		if got := strings.Join(search(t, s, c.section, c.f), " "); got != c.want {
+			t.Errorf("%s %+v = %q, want %q", c.section, c.f, got, c.want)
+		}
+	}
+}
+
+// Queries of one or two characters have no trigram: they are matched
+// among the section's newest ShortQueryWindow stories only.
+func TestShortQueriesSearchTheNewestWindow(t *testing.T) {
+	s, _ := openTemp(t)
+	var batch []Story
+	for i := range ShortQueryWindow + 10 {
+		st := story(fmt.Sprintf("s-%d", i), i, "nation")
+		st.Summary = "ข่าว"
+		if i == 0 || i == ShortQueryWindow+9 {
+			st.Summary = "日銀 ข่าว"
+		}
+		batch = append(batch, st)
+	}
+	mustSave(t, s, "nation", batch, t0)
+	want := fmt.Sprintf("s-%d", ShortQueryWindow+9) // s-0 is outside the window
+	if got := strings.Join(search(t, s, "nation", Filter{Text: "日銀"}), " "); got != want {
+		t.Errorf("日銀 = %q, want %q", got, want)
+	}
+	if got := search(t, s, "", Filter{Text: "日銀"}); len(got) != 1 {
+		t.Errorf("日銀 in every section = %q", got)
+	}
+	if got := search(t, s, "nation", Filter{Text: "日銀 ข"}); len(got) != 2 {
+		t.Errorf("a longer query searches every story: %q", got)
+	}
+}
+
+// The index follows the stories: an edit, a prune and a reroute.
+func TestSearchFollowsEditsPrunesAndReroutes(t *testing.T) {
+	s, _ := openTemp(t)
+	st := story("a", 0, "nation")
+	st.Title = "Flood warning for Bangkok"
+	mustSave(t, s, "nation", []Story{st, story("b", 1, "nation")}, t0)
+	if got := search(t, s, "nation", Filter{Text: "flood"}); len(got) != 1 {
+		t.Fatalf("flood = %q", got)
+	}
+
+	st.Title, st.ContentHash = "Drought warning for Bangkok", "h-a2"
+	if res := mustSave(t, s, "nation", []Story{st}, t0.Add(time.Hour)); res.Updated != 1 {
+		t.Fatalf("edit not stored: %+v", res)
+	}
+	if got := search(t, s, "nation", Filter{Text: "flood"}); len(got) != 0 {
+		t.Errorf("old title still found: %q", got)
+	}
+	if got := search(t, s, "nation", Filter{Text: "drought"}); len(got) != 1 {
+		t.Errorf("new title not found: %q", got)
+	}
+
+	moved := func(st *Story) []string { return []string{"politics"} }
+	if _, err := s.Reroute(context.Background(), time.Time{}, moved, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(t, s, "politics", Filter{Text: "drought"}); len(got) != 1 {
+		t.Errorf("rerouted story not found in its new section: %q", got)
+	}
+	if got := search(t, s, "nation", Filter{Text: "drought"}); len(got) != 0 {
+		t.Errorf("rerouted story still found in its old section: %q", got)
+	}
+
+	if _, err := s.Prune(context.Background(), t0.Add(1000*time.Hour), Retention{MaxAge: time.Hour, MaxPerSource: 100, MaxPerSection: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(t, s, "", Filter{Text: "drought"}); len(got) != 0 {
+		t.Errorf("pruned story still found: %q", got)
+	}
+	if n, _ := s.CountStories(context.Background()); n != 0 {
+		t.Errorf("%d stories left after pruning", n)
+	}
+	mustSave(t, s, "nation", []Story{story("c", 0, "nation")}, t0)
+	if got := search(t, s, "nation", Filter{Text: "title c"}); strings.Join(got, " ") != "c" {
+		t.Errorf("after a prune, a new story: %q", got)
+	}
+}
+
+// A database from before search gets it when migrated: its stories are
+// found.
+func TestMigrationIndexesStoredStories(t *testing.T) {
+	db, where := emptyTestDB(t)
+	if err := migrateTo(db, 3); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Exec(`INSERT INTO stories (source_id, key, public_id, title, summary, published, updated, first_seen, content_hash)
+		VALUES ('nation', 'old', 'tag:x,2026:old', 'Election <i>results</i>', '<p>ผลการเลือกตั้ง</p>', ?, ?, ?, 'h')`, t0, t0, t0).Error
+	if err == nil {
+		err = db.Exec(`INSERT INTO story_sections (story_id, section_id, published) SELECT id, 'nation', published FROM stories`).Error
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeDB(db)
+	s, err := openAt(where)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []string{"election results", "ผลการเลือก"} {
+		if got := search(t, s, "nation", Filter{Text: q}); strings.Join(got, " ") != "old" {
+			t.Errorf("%q after migrating = %q", q, got)
+		}
+	}
+}
+
+// Concurrent searches queue for a bounded pool of connections instead of
+// opening one each (1,000 requests opened 1,001 SQLite connections).
+func TestConcurrentSearchesShareABoundedPool(t *testing.T) {
+	s, _ := openTemp(t)
+	var batch []Story
+	for i := range 200 {
+		batch = append(batch, story(fmt.Sprintf("p-%d", i), i, "nation"))
+	}
+	mustSave(t, s, "nation", batch, t0)
+	errs := make(chan error, 200)
+	for i := range 200 {
+		go func() {
+			_, err := s.FilterStories(context.Background(), "nation", Filter{Text: fmt.Sprintf("title p-%d", i), Limit: 10})
+			errs <- err
+		}()
+	}
+	for range 200 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	sqlDB, _ := s.db.DB()
+	bound := maxSQLiteConns
+	if isPostgres(s.db) {
+		bound = maxPostgresConns
+	}
+	if st := sqlDB.Stats(); st.OpenConnections > bound || st.MaxOpenConnections != bound {
+		t.Errorf("%d connections open (limit %d), want at most %d", st.OpenConnections, st.MaxOpenConnections, bound)
+	}
+}

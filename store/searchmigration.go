@@ -1,0 +1,106 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// addSearch is migration 4: search_text on every story, filled for the
+// stories already stored, the index of a partner's stories, and the
+// full-text index (SQLite FTS5 with triggers; PostgreSQL pg_trgm when it
+// can be had). See search.go.
+func addSearch(tx *gorm.DB, dialect string) error {
+	add := "ALTER TABLE `stories` ADD COLUMN `search_text` text NOT NULL DEFAULT ''"
+	source := "CREATE INDEX `idx_stories_source_published` ON `stories`(`source_id`,`published`)"
+	if dialect == "postgres" {
+		add = `ALTER TABLE "stories" ADD COLUMN "search_text" text NOT NULL DEFAULT ''`
+		source = `CREATE INDEX "idx_stories_source_published" ON "stories" ("source_id","published")`
+	}
+	for _, q := range []string{add, source} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	if err := fillSearchText(tx); err != nil {
+		return err
+	}
+	if dialect == "postgres" {
+		return createTrigramIndex(tx)
+	}
+	for _, q := range sqliteSearchSQL {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqliteSearchSQL creates story_search over the stories' search_text, fills
+// it, and keeps it in step with every insert, edit and delete of a story.
+var sqliteSearchSQL = []string{
+	"CREATE VIRTUAL TABLE `story_search` USING fts5(`search_text`, content='stories', content_rowid='id', tokenize='trigram')",
+	"INSERT INTO `story_search`(`story_search`) VALUES ('rebuild')",
+	"CREATE TRIGGER `stories_search_insert` AFTER INSERT ON `stories` BEGIN " +
+		"INSERT INTO `story_search`(rowid, `search_text`) VALUES (new.id, new.search_text); END",
+	"CREATE TRIGGER `stories_search_delete` AFTER DELETE ON `stories` BEGIN " +
+		"INSERT INTO `story_search`(`story_search`, rowid, `search_text`) VALUES ('delete', old.id, old.search_text); END",
+	"CREATE TRIGGER `stories_search_update` AFTER UPDATE OF `search_text` ON `stories` BEGIN " +
+		"INSERT INTO `story_search`(`story_search`, rowid, `search_text`) VALUES ('delete', old.id, old.search_text); " +
+		"INSERT INTO `story_search`(rowid, `search_text`) VALUES (new.id, new.search_text); END",
+}
+
+// fillSearchText computes search_text for the stories already stored, a
+// batch at a time.
+func fillSearchText(tx *gorm.DB) error {
+	const batch = 500
+	var after int64
+	for {
+		var rows []struct {
+			ID             int64
+			Title, Summary string
+		}
+		err := tx.Table("stories").Select("id", "title", "summary").Where("id > ?", after).
+			Order("id").Limit(batch).Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("read stories: %w", err)
+		}
+		for _, r := range rows {
+			if err := setSearchText(tx, r.ID, r.Title, r.Summary); err != nil {
+				return fmt.Errorf("story %d: %w", r.ID, err)
+			}
+			after = r.ID
+		}
+		if len(rows) < batch {
+			return nil
+		}
+	}
+}
+
+// createTrigramIndex indexes search_text with pg_trgm when the extension is
+// installed in the database, or can be (it is a trusted extension: a
+// database owner may create it). It is created in the public schema, shared
+// by every schema of the database. Where it cannot be had the migration
+// goes on without the index: searches are then a scan of the stories.
+func createTrigramIndex(tx *gorm.DB) error {
+	var schema string
+	err := tx.Raw("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").
+		Scan(&schema).Error
+	if err != nil {
+		return err
+	}
+	if schema == "" {
+		tx.SavePoint("pg_trgm")
+		if err := tx.Exec("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").Error; err != nil {
+			return tx.RollbackTo("pg_trgm").Error
+		}
+		schema = "public"
+	}
+	return tx.Exec(`CREATE INDEX "idx_stories_search" ON "stories" USING gin ("search_text" ` + quoteIdent(schema) + `.gin_trgm_ops)`).Error
+}
+
+// quoteIdent quotes a PostgreSQL identifier.
+func quoteIdent(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
