@@ -132,7 +132,8 @@ func startNode(t testing.TB, path string) *node {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), nodeChildEnv+"="+path)
-	cmd.Stderr = io.Discard
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +149,8 @@ func startNode(t testing.TB, path string) *node {
 	line, err := bufio.NewReader(out).ReadString('\n')
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening ")
 	if err != nil || !ok {
-		t.Fatalf("node did not start: %q %v", line, err)
+		cmd.Wait()
+		t.Fatalf("node did not start: %q %v\n%s", line, err, stderr.String())
 	}
 	return &node{cmd: cmd, base: "http://" + addr}
 }
@@ -168,7 +170,7 @@ func TestThreeNodes(t *testing.T) {
 	var cfg strings.Builder
 	fmt.Fprintf(&cfg, "server: {listen: \"127.0.0.1:0\", base_url: \"https://news.example.com\"}\nstorage: {postgres: %q}\n", dsn)
 	fmt.Fprintf(&cfg, "admin: {token: %s}\nschedule: \"@every 3s\"\n", adminToken)
-	cfg.WriteString("fetch: {timeout: 5s, jitter: 0s, workers: 32, per_host: 32, allow_networks: [127.0.0.0/8]}\n")
+	cfg.WriteString("fetch: {timeout: 5s, jitter: 0s, workers: 32, per_host: 32, min_interval: 1s, allow_networks: [127.0.0.0/8]}\n")
 	cfg.WriteString("sections: [{id: wires, title: Wires, limit: 10}]\nsources:\n")
 	for i := range feeds {
 		fmt.Fprintf(&cfg, "  - {id: w%03d, url: \"%s/s/%03d\", fallback: wires}\n", i, f.URL, i)
