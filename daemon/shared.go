@@ -30,7 +30,7 @@ func (d *Daemon) claimGate(ctx context.Context, source string, due time.Time) (c
 	if d.role == RoleServe {
 		return ctx, nil, false
 	}
-	won, err := d.claims.ClaimDue(ctx, source, due)
+	won, epoch, err := d.claims.ClaimDue(ctx, source, due)
 	if err != nil {
 		d.log.Warn("cannot claim a pull", "source", source, "err", err)
 		return ctx, nil, false
@@ -40,7 +40,7 @@ func (d *Daemon) claimGate(ctx context.Context, source string, due time.Time) (c
 	}
 	// The pull releases the claim when it ends; this only covers a run
 	// that ends before it starts pulling (the source rests, say).
-	return ctx, func() { d.claims.Release(context.WithoutCancel(ctx), source, due) }, true
+	return ctx, func() { d.claims.Release(context.WithoutCancel(ctx), source, epoch) }, true
 }
 
 // claimDue claims, for their current due times, the sources of g named by

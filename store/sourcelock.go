@@ -35,27 +35,34 @@ func (c PullClaims) now() time.Time {
 // pull of the source is under way. The claim is then held like a lock
 // (TryLockSource by the same holder takes it over) and released by
 // TryLockSource's unlock, or by Release.
-func (c PullClaims) ClaimDue(ctx context.Context, id string, due time.Time) (bool, error) {
+func (c PullClaims) ClaimDue(ctx context.Context, id string, due time.Time) (won bool, epoch int64, err error) {
 	name, now := claimPrefix+id, c.now().UTC()
 	db := c.Store.db.WithContext(ctx)
 	if err := db.Exec(c.Store.sql.addLease(), name, "", time.Unix(0, 0).UTC()).Error; err != nil {
-		return false, fmt.Errorf("store: claim %s: %w", name, err)
+		return false, 0, fmt.Errorf("store: claim %s: %w", name, err)
 	}
 	res := db.Exec("UPDATE leases SET epoch = epoch + 1, holder = ?, until = ?, due = ? "+
 		"WHERE name = ? AND (due IS NULL OR due < ?) AND (holder = '' OR until < ?)",
 		c.Holder, now.Add(c.TTL), due.UTC(), name, due.UTC(), now)
 	if res.Error != nil {
-		return false, fmt.Errorf("store: claim %s: %w", name, res.Error)
+		return false, 0, fmt.Errorf("store: claim %s: %w", name, res.Error)
 	}
-	return res.RowsAffected == 1, nil
+	if res.RowsAffected != 1 {
+		return false, 0, nil
+	}
+	var row leaseRow
+	if err := db.Where("name = ?", name).Take(&row).Error; err != nil {
+		return false, 0, fmt.Errorf("store: claim %s: %w", name, err)
+	}
+	return row.Holder == c.Holder, row.Epoch, nil
 }
 
-// Release gives up this daemon's claim of source id for due, if it still
-// holds it (a pull that never started; one that did releases its claim
-// itself).
-func (c PullClaims) Release(ctx context.Context, id string, due time.Time) error {
-	err := c.Store.db.WithContext(ctx).Exec("UPDATE leases SET holder = '', until = ? WHERE name = ? AND holder = ? AND due = ?",
-		time.Unix(0, 0).UTC(), claimPrefix+id, c.Holder, due.UTC()).Error
+// Release gives up the claim of source id that ClaimDue won at epoch, if
+// it is still that one (a pull that never started; one that did releases
+// its claim itself, and any later hold has another epoch).
+func (c PullClaims) Release(ctx context.Context, id string, epoch int64) error {
+	err := c.Store.db.WithContext(ctx).Exec("UPDATE leases SET holder = '', until = ? WHERE name = ? AND holder = ? AND epoch = ?",
+		time.Unix(0, 0).UTC(), claimPrefix+id, c.Holder, epoch).Error
 	if err != nil {
 		return fmt.Errorf("store: release claim %s: %w", claimPrefix+id, err)
 	}
