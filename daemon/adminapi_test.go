@@ -105,7 +105,7 @@ func TestAdminAPIManagesSourcesLive(t *testing.T) {
 		if code != http.StatusOK || (body["new"] != float64(8) && body["not_modified"] != true) {
 			t.Fatalf("fetch jiji: %d %v", code, body)
 		}
-		if feed := string(get(t, base+"/feeds/sports.json", "application/feed+json")); !strings.Contains(feed, "Provided by Jiji Press") {
+		if feed := string(partnertest.Get(t, base+"/feeds/sports.json", "application/feed+json")); !strings.Contains(feed, "Provided by Jiji Press") {
 			t.Errorf("sports feed lacks Jiji's story:\n%s", feed)
 		}
 		code, body = adminCall(t, adminToken, "POST", base+"/admin/sources/jiji/pause", "")
@@ -121,7 +121,7 @@ func TestAdminAPIManagesSourcesLive(t *testing.T) {
 		if state["paused"] != true || state["next_run"] != nil || state["items_seen"] != float64(8) {
 			t.Errorf("paused jiji's state: %v", state)
 		}
-		metrics := string(get(t, base+"/metrics", "text/plain"))
+		metrics := string(partnertest.Get(t, base+"/metrics", "text/plain"))
 		if !strings.Contains(metrics, `wirefeed_http_requests_total{code="201",kind="admin"} 1`) {
 			t.Errorf("metrics do not count admin requests:\n%s", metrics)
 		}

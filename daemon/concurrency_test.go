@@ -195,7 +195,7 @@ func TestReloadDoesNotWaitForAPull(t *testing.T) {
 		t.Fatal("the reload waits for the partner")
 	}
 	slow.waitArrived(t) // the new source's pull runs, held by its partner
-	if got := status(t, base+"/readyz"); got != http.StatusOK {
+	if got := partnertest.Status(t, base+"/readyz"); got != http.StatusOK {
 		t.Errorf("readyz during the pull: %d", got)
 	}
 	if !d.Leading() {

@@ -2,8 +2,6 @@ package daemon
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"testing"
 
 	"wirefeed/config"
@@ -50,38 +48,4 @@ func serveOnce[T any](t *testing.T, path string, check func(base string) T) T {
 		t.Errorf("shutdown: %v", err)
 	}
 	return result
-}
-
-// get fetches url and returns its body, failing the test unless it
-// answers 200 with contentType.
-func get(t *testing.T, url, contentType string) []byte {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
-	}
-	if ct := resp.Header.Get("Content-Type"); len(ct) < len(contentType) || ct[:len(contentType)] != contentType {
-		t.Fatalf("GET %s: Content-Type %q, want %q", url, ct, contentType)
-	}
-	return body
-}
-
-// status fetches url and returns its status code.
-func status(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
 }

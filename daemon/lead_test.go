@@ -86,10 +86,10 @@ func TestOneDaemonPullsOnSchedule(t *testing.T) {
 	if got := readyText(t, first.base); !strings.Contains(got, "pulling partners") {
 		t.Errorf("readyz of the leader: %q", got)
 	}
-	if m := string(get(t, second.base+"/metrics", "text/plain")); !strings.Contains(m, "wirefeed_scheduler_leader 0\n") {
+	if m := string(partnertest.Get(t, second.base+"/metrics", "text/plain")); !strings.Contains(m, "wirefeed_scheduler_leader 0\n") {
 		t.Error("the standby's metrics do not say it stands by")
 	}
-	if st := string(get(t, first.base+"/status?format=json", "application/json")); !strings.Contains(st, `"scheduler":"leading"`) {
+	if st := string(partnertest.Get(t, first.base+"/status?format=json", "application/json")); !strings.Contains(st, `"scheduler":"leading"`) {
 		t.Errorf("the leader's status: %s", st)
 	}
 

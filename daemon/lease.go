@@ -107,21 +107,29 @@ func (d *Daemon) gate(ctx context.Context, source string, due time.Time) (contex
 	return store.WithFence(ctx, store.Fence{Name: schedulerLease, Holder: d.holder, Epoch: l.epoch, Now: d.now}), nil, true
 }
 
-// watchLease runs lead every LeaseRenew until ctx is done.
+// watchLease runs lead every LeaseRenew until ctx is done, and takes over
+// lapsed pulls where daemons share them.
 func (d *Daemon) watchLease(ctx context.Context) {
-	tick := time.NewTicker(LeaseRenew)
+	every(ctx, LeaseRenew, func() {
+		if err := d.lead(ctx); err != nil && ctx.Err() == nil {
+			d.log.Warn("scheduler lease", "err", err)
+		}
+		if d.claims != nil {
+			d.takeOverLapsed(ctx)
+		}
+	})
+}
+
+// every calls fn every interval until ctx is done.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := d.lead(ctx); err != nil && ctx.Err() == nil {
-				d.log.Warn("scheduler lease", "err", err)
-			}
-			if d.claims != nil {
-				d.takeOverLapsed(ctx)
-			}
+			fn()
 		}
 	}
 }

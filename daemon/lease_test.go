@@ -87,7 +87,7 @@ func TestReadyTellsWhetherAnythingPulls(t *testing.T) {
 	if ok, why := standby.Ready(context.Background()); ok || !strings.Contains(why, "no daemon pulls") {
 		t.Errorf("standby with a lapsed lease nobody took: %v %q", ok, why)
 	}
-	if got := status(t, standby.base+"/readyz"); got != 503 {
+	if got := partnertest.Status(t, standby.base+"/readyz"); got != 503 {
 		t.Errorf("readyz with a lapsed lease: %d, want 503", got)
 	}
 

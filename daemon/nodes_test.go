@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"wirefeed/config"
+	"wirefeed/internal/partnertest"
 	"wirefeed/internal/pgtest"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -249,7 +250,7 @@ func TestThreeNodes(t *testing.T) {
 	live := []*node{nodes[0], nodes[2]}
 	for _, n := range live {
 		eventually(t, "the new title on "+n.base, func() bool {
-			return strings.Contains(string(get(t, n.base+"/feeds/wires.rss", "application/rss+xml")), "<title>Partner wires</title>")
+			return strings.Contains(string(partnertest.Get(t, n.base+"/feeds/wires.rss", "application/rss+xml")), "<title>Partner wires</title>")
 		})
 	}
 	// Every node serves the same bytes under the same ETag.

@@ -52,11 +52,11 @@ func TestTwoDaemonsOnPostgres(t *testing.T) {
 	if err := two.syncSections(ctx); err != nil {
 		t.Fatal(err)
 	}
-	feed := string(get(t, srv.URL+"/feeds/headlines.json", "application/feed+json"))
+	feed := string(partnertest.Get(t, srv.URL+"/feeds/headlines.json", "application/feed+json"))
 	if strings.Count(feed, `"id":"tag:`) != 10 || !strings.Contains(feed, "Provided by Nation") || !strings.Contains(feed, "Provided by Jiji Press") {
 		t.Errorf("headlines served by the second daemon:\n%s", feed)
 	}
-	if metrics := string(get(t, srv.URL+"/metrics", "text/plain")); strings.Contains(metrics, "wirefeed_db_size_bytes 0\n") {
+	if metrics := string(partnertest.Get(t, srv.URL+"/metrics", "text/plain")); strings.Contains(metrics, "wirefeed_db_size_bytes 0\n") {
 		t.Error("database size not read from PostgreSQL")
 	}
 

@@ -125,22 +125,15 @@ func changedSources(prev, next *config.Config) []string {
 // those the daemon runs on, looking every interval until ctx is done.
 func (d *Daemon) watchConfig(ctx context.Context, interval time.Duration) {
 	w := fileWatch{path: d.configFile()}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, interval, func() {
 		if !d.configChanged(&w) {
-			continue
+			return
 		}
 		d.log.Info("config file changed: reloading", "path", w.path)
 		if err := d.Reload(ctx); err != nil {
 			d.log.Error(err.Error())
 		}
-	}
+	})
 }
 
 // configFile is the file this daemon reads its config (or, with the site's

@@ -56,10 +56,10 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 
-	if code := status(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
+	if code := partnertest.Status(t, srv.URL+"/readyz"); code != http.StatusServiceUnavailable {
 		t.Errorf("readyz before the scheduler runs = %d, want 503", code)
 	}
-	if code := status(t, srv.URL+"/healthz"); code != http.StatusOK {
+	if code := partnertest.Status(t, srv.URL+"/healthz"); code != http.StatusOK {
 		t.Errorf("healthz = %d", code)
 	}
 
@@ -67,7 +67,7 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, RunOptions{Ready: func(s string) { addr <- s }}) }()
 	<-addr
-	if code := status(t, srv.URL+"/readyz"); code != http.StatusOK {
+	if code := partnertest.Status(t, srv.URL+"/readyz"); code != http.StatusOK {
 		t.Errorf("readyz while serving = %d, want 200", code)
 	}
 	// An invalid edit is rejected with its line, and the running config stays.
@@ -92,7 +92,7 @@ func TestReloadAppliesValidEditsAndKeepsStateAndRejectsBadOnes(t *testing.T) {
 	if rep := g.agg.Fetch(ctx, g.cfg.Sources[1]); rep.Err != nil && !rep.Skipped {
 		t.Fatalf("fetch jiji after reload: %v", rep.Err)
 	}
-	if code := status(t, srv.URL+"/feeds/other.json"); code != http.StatusOK {
+	if code := partnertest.Status(t, srv.URL+"/feeds/other.json"); code != http.StatusOK {
 		t.Errorf("other.json after reload = %d", code)
 	}
 	if got := changedSources(cfg, g.cfg); len(got) != 1 || got[0] != "jiji" {

@@ -161,17 +161,10 @@ func (d *Daemon) reloadSiteConfig(ctx context.Context) {
 // watchSiteConfig reloads when a newer site config than the running one
 // is saved, looking every interval (the fallback of the notifications).
 func (d *Daemon) watchSiteConfig(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, interval, func() {
 		v, err := d.store.SiteConfigVersion(ctx)
 		if err == nil && v != d.current().siteVersion {
 			d.reloadSiteConfig(ctx)
 		}
-	}
+	})
 }

@@ -43,18 +43,11 @@ func (d *Daemon) syncSections(ctx context.Context) error {
 
 // watchSections runs syncSections every d.syncEvery until ctx is done.
 func (d *Daemon) watchSections(ctx context.Context) {
-	tick := time.NewTicker(d.syncEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if err := d.syncSections(ctx); err != nil && ctx.Err() == nil {
-				d.log.Warn("cannot read section changes", "err", err)
-			}
+	every(ctx, d.syncEvery, func() {
+		if err := d.syncSections(ctx); err != nil && ctx.Err() == nil {
+			d.log.Warn("cannot read section changes", "err", err)
 		}
-	}
+	})
 }
 
 // listenSections re-renders what other daemons change as soon as their

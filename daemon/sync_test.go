@@ -28,7 +28,7 @@ func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
 	if err := server.syncSections(ctx); err != nil {
 		t.Fatal(err)
 	}
-	before := string(get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml"))
+	before := string(partnertest.Get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml"))
 	if strings.Contains(before, "<item>") {
 		t.Fatalf("politics has stories before any fetch:\n%s", before)
 	}
@@ -37,17 +37,17 @@ func TestFeedsFollowAnotherDaemonsFetches(t *testing.T) {
 	if rep := g.agg.Fetch(ctx, src); rep.Err != nil || rep.New == 0 {
 		t.Fatalf("fetch: %+v", rep)
 	}
-	if cached := string(get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml")); cached != before {
+	if cached := string(partnertest.Get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml")); cached != before {
 		t.Fatal("the serving daemon re-rendered before looking for changes; the test no longer shows the cache")
 	}
 	if err := server.syncSections(ctx); err != nil {
 		t.Fatal(err)
 	}
-	after := string(get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml"))
+	after := string(partnertest.Get(t, srv.URL+"/feeds/politics.rss", "application/rss+xml"))
 	if !strings.Contains(after, "Provided by Jiji Press") {
 		t.Errorf("politics after the other daemon's fetch still lacks Jiji's stories:\n%s", after)
 	}
-	if all := string(get(t, srv.URL+"/feeds/headlines.json", "application/feed+json")); !strings.Contains(all, "Jiji Press") {
+	if all := string(partnertest.Get(t, srv.URL+"/feeds/headlines.json", "application/feed+json")); !strings.Contains(all, "Jiji Press") {
 		t.Errorf("headlines (all sections) not refreshed:\n%s", all)
 	}
 }
@@ -69,7 +69,7 @@ func TestChangesAreAnnouncedOnPostgres(t *testing.T) {
 	listening := make(chan struct{})
 	go server.store.ListenChanges(t.Context(), store.Listeners{Ready: func() { close(listening) }})
 	<-listening // a second listener: once it is set up, so is (very likely) the daemon's own
-	before := string(get(t, base+"/feeds/politics.rss", "application/rss+xml"))
+	before := string(partnertest.Get(t, base+"/feeds/politics.rss", "application/rss+xml"))
 	src, _ := fetcher.Config().SourceByID("jiji")
 	if rep := fetcher.Aggregator().Fetch(ctx, src); rep.Err != nil || rep.New == 0 {
 		t.Fatalf("fetch: %+v", rep)
@@ -77,7 +77,7 @@ func TestChangesAreAnnouncedOnPostgres(t *testing.T) {
 	committed := time.Now()
 	deadline := time.After(10 * time.Second)
 	for {
-		after := string(get(t, base+"/feeds/politics.rss", "application/rss+xml"))
+		after := string(partnertest.Get(t, base+"/feeds/politics.rss", "application/rss+xml"))
 		if after != before && strings.Contains(after, "Provided by Jiji Press") {
 			t.Logf("served %v after the other daemon's commit", time.Since(committed))
 			return

@@ -133,7 +133,7 @@ func TestEndToEnd(t *testing.T) {
 	served := serveOnce(t, path, func(base string) map[string][]byte {
 		got := map[string][]byte{}
 		for _, f := range []string{"nation.rss", "nation.atom", "nation.json", "politics.rss", "headlines.atom", "other.json", "economy.json"} {
-			got[f] = get(t, base+"/feeds/"+f, map[string]string{
+			got[f] = partnertest.Get(t, base+"/feeds/"+f, map[string]string{
 				"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json",
 			}[f[strings.LastIndex(f, ".")+1:]])
 		}
@@ -251,7 +251,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// Restart: a new process on the same database serves the same bytes.
 	again := serveOnce(t, path, func(base string) map[string][]byte {
-		return map[string][]byte{"nation.atom": get(t, base+"/feeds/nation.atom", "application/atom+xml")}
+		return map[string][]byte{"nation.atom": partnertest.Get(t, base+"/feeds/nation.atom", "application/atom+xml")}
 	})
 	if !bytes.Equal(again["nation.atom"], served["nation.atom"]) {
 		t.Error("nation.atom differs after a restart")
@@ -319,26 +319,6 @@ func serveOnce[T any](t *testing.T, path string, check func(base string) T) T {
 	return result
 }
 
-func get(t *testing.T, url, contentType string) []byte {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
-	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, contentType) {
-		t.Errorf("GET %s: Content-Type %q, want %s", url, ct, contentType)
-	}
-	return body
-}
-
 func TestShippedConfigsAreValid(t *testing.T) {
 	if code, out, errOut := wirefeed(t, "check", "-config", "../../config.yaml"); code != 0 {
 		t.Errorf("config.yaml: exit %d\n%s%s", code, out, errOut)
@@ -386,18 +366,6 @@ func TestDockerConfigFollowsShippedConfig(t *testing.T) {
 	if got != want {
 		t.Error("deploy/config.docker.yaml differs from config.yaml beyond storage.path: regenerate it from config.yaml")
 	}
-}
-
-// status fetches url and returns its status code.
-func status(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 func TestVersion(t *testing.T) {

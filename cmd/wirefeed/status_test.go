@@ -111,7 +111,7 @@ func TestStoryViewListsAlternates(t *testing.T) {
 		view.Alternates[0].Attribution != "Provided by Jiji Press" {
 		t.Errorf("story view = %+v", view)
 	}
-	if code := status(t, srv.URL+"/story?id=tag:nope"); code != http.StatusNotFound {
+	if code := partnertest.Status(t, srv.URL+"/story?id=tag:nope"); code != http.StatusNotFound {
 		t.Errorf("unknown story: %d", code)
 	}
 }
