@@ -129,7 +129,11 @@ func (h *Handler) count(kind string, w http.ResponseWriter, r *http.Request, nex
 	rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
 	next.ServeHTTP(rec, r)
 	code := rec.code
-	if r.Context().Err() != nil {
+	// The client went away before the answer was complete: writing it
+	// failed, or nothing was written and the request is cancelled. (A
+	// client closing its connection right after a whole answer cancels the
+	// request too; that one is not an abort.)
+	if rec.failed || (!rec.wrote && r.Context().Err() != nil) {
 		code = StatusClientClosed
 		h.aborts.note(h.log, r)
 	}
@@ -160,8 +164,9 @@ func (h *Handler) serveReady(w http.ResponseWriter, r *http.Request) {
 // statusRecorder remembers the status code a handler wrote.
 type statusRecorder struct {
 	http.ResponseWriter
-	code  int
-	wrote bool
+	code   int
+	wrote  bool
+	failed bool // a write failed: the connection is gone
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -173,7 +178,11 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 func (s *statusRecorder) Write(b []byte) (int, error) {
 	s.wrote = true
-	return s.ResponseWriter.Write(b)
+	n, err := s.ResponseWriter.Write(b)
+	if err != nil {
+		s.failed = true
+	}
+	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the connection's writer.
