@@ -64,6 +64,17 @@ var migrations = []migration{
 	{version: 9, name: "sections remember when their published content last changed", up: execSQL(
 		[]string{"ALTER TABLE `section_versions` ADD COLUMN `changed_at` datetime"},
 		[]string{`ALTER TABLE "section_versions" ADD COLUMN "changed_at" timestamptz`})},
+	{version: 10, name: "re-posts and merged feeds are index walks, not scans of the stories", up: execSQL(
+		[]string{
+			// A partner's re-posted link is one probe, not a read of every
+			// story the partner ever sent.
+			"CREATE INDEX `idx_stories_source_canonical` ON `stories`(`source_id`,`canonical_url`)",
+			// The headlines and all-stories feeds (duplicate_of = 0, newest
+			// first) walk this index and stop at their limit.
+			"CREATE INDEX `idx_stories_primary_published` ON `stories`(`duplicate_of`,`published` DESC,`id` DESC)"},
+		[]string{
+			`CREATE INDEX "idx_stories_source_canonical" ON "stories"("source_id","canonical_url")`,
+			`CREATE INDEX "idx_stories_primary_published" ON "stories"("duplicate_of","published" DESC,"id" DESC)`})},
 }
 
 // migration is one numbered change of the schema (or of the data it
