@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"os"
 	"reflect"
 	"slices"
@@ -279,4 +280,57 @@ func FuzzSign(f *testing.F) {
 			t.Fatal("round trip changed the score")
 		}
 	})
+}
+
+// TestSimilarEarlyRejectsKeepAnswers checks that Similar's cheap early
+// rejections change no verdict: across every pairing of the fixture's
+// stories it answers as its definition (numbers agree, then Score or the
+// title score against its threshold) does.
+func TestSimilarEarlyRejectsKeepAnswers(t *testing.T) {
+	var sigs []Signature
+	for _, p := range signPairs(t) {
+		sigs = append(sigs, p.a, p.b)
+	}
+	sigs = append(sigs, Signature{}, Sign("", "<p></p>"))
+	byDefinition := func(a, b Signature) bool {
+		if a.Empty() || b.Empty() || !NumbersAgree(a, b) {
+			return false
+		}
+		if comparableLeads(a, b) {
+			return Score(a, b) >= Threshold
+		}
+		return TitleScore(a, b) >= TitleThreshold
+	}
+	var similar int
+	for i, a := range sigs {
+		for j, b := range sigs {
+			got, want := Similar(a, b), byDefinition(a, b)
+			if got != want {
+				t.Errorf("stories %d and %d: Similar %v, by definition %v (score %.3f, title %.3f)", i, j, got, want, Score(a, b), TitleScore(a, b))
+			}
+			if got {
+				similar++
+			}
+		}
+	}
+	if similar < len(sigs) {
+		t.Fatalf("only %d similar pairs among %d stories: the test compares nothing", similar, len(sigs))
+	}
+}
+
+// TestHashStringIsFNV1a pins hashString to FNV-1a of the tagged bytes:
+// stored signatures and band keys depend on it.
+func TestHashStringIsFNV1a(t *testing.T) {
+	for _, c := range [][2]string{{"", ""}, {"bank", ""}, {"bank", "japan"}, {"日銀", "ครม"}} {
+		h := fnv.New64a()
+		h.Write([]byte{'w'})
+		h.Write([]byte(c[0]))
+		if c[1] != "" {
+			h.Write([]byte{0})
+			h.Write([]byte(c[1]))
+		}
+		if got, want := hashString('w', c[0], c[1]), mix64(h.Sum64()); got != want {
+			t.Errorf("hashString(%q, %q) = %x, want %x", c[0], c[1], got, want)
+		}
+	}
 }
