@@ -20,9 +20,12 @@ type pair struct {
 	Note      string `json:"note"`
 }
 
-func loadPairs(t testing.TB) []pair {
+func loadPairs(t testing.TB) []pair { return loadPairsFrom(t, "testdata/pairs.json") }
+
+// loadPairsFrom reads a file of labelled pairs.
+func loadPairsFrom(t testing.TB, path string) []pair {
 	t.Helper()
-	data, err := os.ReadFile("testdata/pairs.json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,5 +335,42 @@ func TestHashStringIsFNV1a(t *testing.T) {
 		if got, want := hashString('w', c[0], c[1]), mix64(h.Sum64()); got != want {
 			t.Errorf("hashString(%q, %q) = %x, want %x", c[0], c[1], got, want)
 		}
+	}
+}
+
+// TestHeldOutPrecisionRecall measures the thresholds on labelled pairs
+// they were not tuned on (testdata/heldout.json, written after them:
+// datelines, credits, bylines, truncation, spelling and script variants as
+// duplicates; template stories with other numbers, places, companies or
+// events as distinct). No distinct pair may be called a duplicate; each
+// duplicate must share a band (else the store never compares it) and at
+// least 90 % of them must be found.
+func TestHeldOutPrecisionRecall(t *testing.T) {
+	var dups, tp int
+	for i, p := range loadPairsFrom(t, "testdata/heldout.json") {
+		a, b := Sign(p.TitleA, p.LeadA), Sign(p.TitleB, p.LeadB)
+		got := Similar(a, b)
+		if got && !p.Duplicate {
+			t.Errorf("false positive, held-out pair %d (%s): score %.3f title %.3f", i, p.Note, Score(a, b), TitleScore(a, b))
+		}
+		if !p.Duplicate {
+			continue
+		}
+		dups++
+		if !shareBand(a, b) {
+			t.Errorf("held-out duplicate %d (%s) shares no band", i, p.Note)
+		}
+		if got {
+			tp++
+		} else {
+			t.Logf("missed held-out duplicate %d (%s): score %.3f title %.3f numbers agree %v", i, p.Note, Score(a, b), TitleScore(a, b), NumbersAgree(a, b))
+		}
+	}
+	t.Logf("held-out: %d of %d duplicates found (recall %.0f%%)", tp, dups, pct(tp, dups))
+	if dups < 10 {
+		t.Fatalf("only %d held-out duplicates", dups)
+	}
+	if tp*10 < dups*9 {
+		t.Errorf("held-out recall %.0f%% < 90%%", pct(tp, dups))
 	}
 }
