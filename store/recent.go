@@ -51,7 +51,24 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 	if !r.loaded {
 		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
 	}
-	q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", r.highest)
+	after := r.highest
+	if !r.loaded {
+		// Start from the window's first story, found on the first_seen
+		// index: start-up reads the window, not the store.
+		var first *int64
+		if err := tx.Model(&storyRow{}).Select("MIN(id)").Where("first_seen >= ?", since).Scan(&first).Error; err != nil {
+			return err
+		}
+		if first == nil {
+			// Nothing in the window: follow from the newest story on.
+			if err := tx.Model(&storyRow{}).Select("COALESCE(MAX(id), 0)").Scan(&after).Error; err != nil {
+				return err
+			}
+		} else {
+			after = *first - 1
+		}
+	}
+	q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", after)
 	if !r.loaded {
 		q = q.Where("first_seen >= ?", since)
 	}
