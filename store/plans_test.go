@@ -64,10 +64,16 @@ var scanVerdicts = []struct {
 	why string
 }{
 	{regexp.MustCompile(`^SCAN (stories|story_sections)( AS \w+)?$`), "a full scan of the table"},
+	// MIN(id) under a condition walks the table in id order until a row
+	// matches: every older story.
+	{regexp.MustCompile(`^SEARCH (stories|story_sections)( AS \w+)?$`), walkVerdict},
 	{regexp.MustCompile(`^SEARCH stories( AS \w+)? USING (COVERING )?INDEX \w+ \(source_id=\?\)$`), "every story of a source"},
 	{regexp.MustCompile(`USE TEMP B-TREE FOR (RIGHT PART OF )?ORDER BY`), sortVerdict},
 	{regexp.MustCompile(`Seq Scan on (stories|story_sections)\b`), "a full scan of the table"},
 }
+
+// walkVerdict is the reason given for a search with no index.
+const walkVerdict = "a walk of the table in key order"
 
 // sortVerdict is the reason given for a sort step.
 const sortVerdict = "sorting every matching row"
@@ -121,7 +127,7 @@ func explain(ctx context.Context, conn *sql.Conn, postgres bool, st capturedStat
 // they are the planner's right choice, and only scans are looked for: a
 // statement no index serves still shows one.
 func TestIngestAndRenderQueriesUseIndexes(t *testing.T) {
-	s, _ := openTemp(t)
+	s, where := openTemp(t)
 	ctx := context.Background()
 	rec := recordStatements(t, s)
 	step := func(op string, f func() error) {
@@ -171,6 +177,13 @@ func TestIngestAndRenderQueriesUseIndexes(t *testing.T) {
 		}
 		return err
 	})
+	// Another process: its near-duplicate index starts from the database.
+	other := reopenTestDB(t, where)
+	otherRec := recordStatements(t, other)
+	otherRec.op = "another process's first save"
+	if _, err := other.SaveStories(ctx, "jiji", batch("j2", 5), t0.Add(4*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 	step("record a fetch", func() error {
 		return s.RecordFetch(ctx, "nation", FetchRecord{At: t0, Status: 200, ItemsSeen: 20})
 	})
@@ -205,6 +218,9 @@ func TestIngestAndRenderQueriesUseIndexes(t *testing.T) {
 	rec.mu.Lock()
 	stmts := rec.stmts
 	rec.mu.Unlock()
+	otherRec.mu.Lock()
+	stmts = append(stmts, otherRec.stmts...)
+	otherRec.mu.Unlock()
 	if len(stmts) < 20 {
 		t.Fatalf("only %d statements recorded", len(stmts))
 	}
@@ -248,6 +264,9 @@ func TestIngestAndRenderQueriesUseIndexes(t *testing.T) {
 			}
 			for _, v := range scanVerdicts {
 				// A story's copies (one per partner at most) may be sorted.
+				if v.why == walkVerdict && !strings.Contains(st.sql, "WHERE") {
+					continue // MAX(id) of the whole table: one probe
+				}
 				if v.re.MatchString(line) && !(v.why == sortVerdict && feedIDSearch.MatchString(strings.Join(plan, "\n"))) {
 					t.Errorf("%s: %s\n  plan step %q is %s:\n  %s", st.op, st.sql, line, v.why, strings.Join(plan, "\n  "))
 				}

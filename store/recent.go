@@ -54,9 +54,11 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 	after := r.highest
 	if !r.loaded {
 		// Start from the window's first story, found on the first_seen
-		// index: start-up reads the window, not the store.
+		// index: start-up reads the window, not the store. (MIN(id + 0),
+		// not MIN(id): for the latter SQLite walks the table in id order
+		// until a story is in the window, reading every older one.)
 		var first *int64
-		if err := tx.Model(&storyRow{}).Select("MIN(id)").Where("first_seen >= ?", since).Scan(&first).Error; err != nil {
+		if err := tx.Model(&storyRow{}).Select("MIN(id + 0)").Where("first_seen >= ?", since).Scan(&first).Error; err != nil {
 			return err
 		}
 		if first == nil {
