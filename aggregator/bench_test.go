@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -296,6 +297,8 @@ func benchStore(b *testing.B) (*store.Store, *config.Config) {
 	b.Cleanup(func() { st.Close() })
 	return st, &config.Config{
 		Server: config.Server{BaseURL: "https://news.example.com"},
-		Fetch:  config.Fetch{Timeout: config.Duration(30 * time.Second), Workers: 2},
+		Fetch: config.Fetch{Timeout: config.Duration(30 * time.Second), Workers: 2,
+			// The partners are httptest servers on loopback.
+			AllowNetworks: []config.Network{config.Network(netip.MustParsePrefix("127.0.0.0/8"))}},
 	}
 }

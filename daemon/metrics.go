@@ -3,6 +3,7 @@ package daemon
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,11 @@ type metrics struct {
 	items    *prometheus.CounterVec
 	requests *prometheus.CounterVec
 	renders  *prometheus.CounterVec
+
+	// requestCounters caches requests' counters by requestLabel: a request
+	// then costs one map read and an atomic add, not a label hash and a
+	// formatted status code.
+	requestCounters sync.Map
 
 	// pulls and notModified count fetches that reached the partner, and
 	// those it answered "not modified", for the 304 ratio.
@@ -120,7 +126,18 @@ func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
+// requestLabel is the label pair of a counted HTTP response.
+type requestLabel struct {
+	kind string
+	code int
+}
+
 // countRequest records one HTTP response by kind and status.
 func (m *metrics) countRequest(kind string, code int) {
-	m.requests.WithLabelValues(kind, strconv.Itoa(code)).Inc()
+	key := requestLabel{kind, code}
+	c, ok := m.requestCounters.Load(key)
+	if !ok {
+		c, _ = m.requestCounters.LoadOrStore(key, m.requests.WithLabelValues(kind, strconv.Itoa(code)))
+	}
+	c.(prometheus.Counter).Inc()
 }

@@ -295,12 +295,17 @@ var folders = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
 
 // fold case-folds s, then rewrites it as described at Normalize.
 func fold(s string) string {
-	c := folders.Get().(*cases.Caser)
-	s = c.String(s)
-	folders.Put(c)
-	// Folding may leave compatibility forms behind (ſ, ǅ); NFKC again is
-	// cheap on ASCII.
-	s = norm.NFKC.String(s)
+	if isASCII(s) {
+		// Case folding maps only A-Z within ASCII, and NFKC leaves it
+		// as it is: the same result without either pass.
+		s = strings.ToLower(s)
+	} else {
+		c := folders.Get().(*cases.Caser)
+		s = c.String(s)
+		folders.Put(c)
+		// Folding may leave compatibility forms behind (ſ, ǅ).
+		s = norm.NFKC.String(s)
+	}
 
 	var b strings.Builder
 	b.Grow(len(s) + 8)

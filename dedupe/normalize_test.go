@@ -1,6 +1,12 @@
 package dedupe
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
 
 func TestNormalize(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -87,3 +93,21 @@ func TestTitleForms(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldASCIIFastPath checks that fold's shortcut for ASCII text gives
+// what full case folding and NFKC give, for every ASCII character.
+func TestFoldASCIIFastPath(t *testing.T) {
+	var all strings.Builder
+	for c := range 0x80 {
+		all.WriteByte(byte(c))
+	}
+	for _, s := range []string{all.String(), "BOJ Keeps Rates at 0.5%, IT'S 1,200 Yen", "ǅ", "ſ"} {
+		c := cases.Fold()
+		if got, want := fold(s), foldSlow(c.String(s)); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// foldSlow is fold's full path: fold's rewriting of already folded text.
+func foldSlow(folded string) string { return fold(norm.NFKC.String(folded)) }

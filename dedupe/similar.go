@@ -3,7 +3,6 @@ package dedupe
 import (
 	"encoding/binary"
 	"errors"
-	"hash/fnv"
 	"math"
 	"slices"
 	"sort"
@@ -128,25 +127,19 @@ func Sign(title, lead string) Signature {
 }
 
 // features returns the 64-bit hashes of a token sequence's features,
-// duplicates removed.
+// ascending, duplicates removed.
 func features(ts []token) []uint64 {
-	seen := make(map[uint64]struct{}, 2*len(ts))
 	out := make([]uint64, 0, 2*len(ts))
-	add := func(h uint64) {
-		if _, ok := seen[h]; !ok {
-			seen[h] = struct{}{}
-			out = append(out, h)
-		}
-	}
 	for i, t := range ts {
 		if !t.stop {
-			add(hashString(byte(t.kind), t.text, ""))
+			out = append(out, hashString(byte(t.kind), t.text, ""))
 		}
 		if i > 0 && t.kind != gram && ts[i-1].kind != gram && !(t.stop && ts[i-1].stop) {
-			add(hashString('p', ts[i-1].text, t.text))
+			out = append(out, hashString('p', ts[i-1].text, t.text))
 		}
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // names returns the hashes of the capitalised words of a cleaned lead that
@@ -192,16 +185,27 @@ func names(text string) []uint64 {
 	return slices.Compact(out)
 }
 
-// hashString hashes a tagged feature with FNV-1a and a final mix.
+// FNV-1a's 64-bit parameters.
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+// hashString hashes a tagged feature with FNV-1a and a final mix: the tag,
+// a, and when b is not empty a zero byte and b.
 func hashString(tag byte, a, b string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte{tag})
-	h.Write([]byte(a))
-	if b != "" {
-		h.Write([]byte{0})
-		h.Write([]byte(b))
+	h := uint64(fnvOffset64)
+	h = (h ^ uint64(tag)) * fnvPrime64
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint64(a[i])) * fnvPrime64
 	}
-	return mix64(h.Sum64())
+	if b != "" {
+		h *= fnvPrime64 // the zero byte: h ^ 0 is h
+		for i := 0; i < len(b); i++ {
+			h = (h ^ uint64(b[i])) * fnvPrime64
+		}
+	}
+	return mix64(h)
 }
 
 // mix64 is the splitmix64 finaliser: a fast bijective scramble.
@@ -332,7 +336,11 @@ func TitleScore(a, b Signature) float64 {
 // lead has fewer than a handful of features, Score is the title similarity
 // alone. Score ignores numbers; see NumbersAgree.
 func Score(a, b Signature) float64 {
-	tj := TitleScore(a, b)
+	return score(a, b, TitleScore(a, b))
+}
+
+// score is Score given the titles' similarity tj.
+func score(a, b Signature, tj float64) float64 {
 	if !comparableLeads(a, b) {
 		return tj
 	}
@@ -343,6 +351,14 @@ func Score(a, b Signature) float64 {
 	}
 	nj, nc := similarity(a.names, b.names)
 	return 0.3*tj + 0.4*ls + 0.3*(nj+nc)/2
+}
+
+// maxScore is the most Score can reach given the titles' similarity tj,
+// whatever the leads: both weightings with perfect leads and names, and a
+// hair over against rounding. Similar rejects a pair below Threshold here
+// without comparing the leads.
+func maxScore(tj float64) float64 {
+	return max(0.3*tj+0.7, 0.4*tj+0.6) + 1e-9
 }
 
 func comparableLeads(a, b Signature) bool {
@@ -385,14 +401,25 @@ func valuesBefore(ns []posNumber, limit int) []string {
 // Similar reports whether two signatures are the same story: their numbers
 // agree, and either both leads are usable and Score reaches Threshold, or
 // one lead is missing and the titles reach TitleThreshold.
+//
+// The cheapest tests come first, so that the many look-alike candidates a
+// crowded band index offers are turned away early: the titles' numbers,
+// then the titles' similarity (too low for any lead to lift Score to
+// Threshold), and only then the leads' numbers and the full Score. The
+// order changes the cost, never the answer.
 func Similar(a, b Signature) bool {
-	if a.Empty() || b.Empty() || !NumbersAgree(a, b) {
+	if a.Empty() || b.Empty() || !slices.Equal(a.titleNumbers, b.titleNumbers) {
 		return false
 	}
-	if comparableLeads(a, b) {
-		return Score(a, b) >= Threshold
+	tj := TitleScore(a, b)
+	comparable := comparableLeads(a, b)
+	if comparable && maxScore(tj) < Threshold || !comparable && tj < TitleThreshold {
+		return false
 	}
-	return TitleScore(a, b) >= TitleThreshold
+	if !NumbersAgree(a, b) {
+		return false
+	}
+	return !comparable || score(a, b, tj) >= Threshold
 }
 
 // errSignature is returned for a malformed or other-version encoding.

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"os"
 	"reflect"
 	"slices"
@@ -19,9 +20,12 @@ type pair struct {
 	Note      string `json:"note"`
 }
 
-func loadPairs(t testing.TB) []pair {
+func loadPairs(t testing.TB) []pair { return loadPairsFrom(t, "testdata/pairs.json") }
+
+// loadPairsFrom reads a file of labelled pairs.
+func loadPairsFrom(t testing.TB, path string) []pair {
 	t.Helper()
-	data, err := os.ReadFile("testdata/pairs.json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,4 +283,94 @@ func FuzzSign(f *testing.F) {
 			t.Fatal("round trip changed the score")
 		}
 	})
+}
+
+// TestSimilarEarlyRejectsKeepAnswers checks that Similar's cheap early
+// rejections change no verdict: across every pairing of the fixture's
+// stories it answers as its definition (numbers agree, then Score or the
+// title score against its threshold) does.
+func TestSimilarEarlyRejectsKeepAnswers(t *testing.T) {
+	var sigs []Signature
+	for _, p := range signPairs(t) {
+		sigs = append(sigs, p.a, p.b)
+	}
+	sigs = append(sigs, Signature{}, Sign("", "<p></p>"))
+	byDefinition := func(a, b Signature) bool {
+		if a.Empty() || b.Empty() || !NumbersAgree(a, b) {
+			return false
+		}
+		if comparableLeads(a, b) {
+			return Score(a, b) >= Threshold
+		}
+		return TitleScore(a, b) >= TitleThreshold
+	}
+	var similar int
+	for i, a := range sigs {
+		for j, b := range sigs {
+			got, want := Similar(a, b), byDefinition(a, b)
+			if got != want {
+				t.Errorf("stories %d and %d: Similar %v, by definition %v (score %.3f, title %.3f)", i, j, got, want, Score(a, b), TitleScore(a, b))
+			}
+			if got {
+				similar++
+			}
+		}
+	}
+	if similar < len(sigs) {
+		t.Fatalf("only %d similar pairs among %d stories: the test compares nothing", similar, len(sigs))
+	}
+}
+
+// TestHashStringIsFNV1a pins hashString to FNV-1a of the tagged bytes:
+// stored signatures and band keys depend on it.
+func TestHashStringIsFNV1a(t *testing.T) {
+	for _, c := range [][2]string{{"", ""}, {"bank", ""}, {"bank", "japan"}, {"日銀", "ครม"}} {
+		h := fnv.New64a()
+		h.Write([]byte{'w'})
+		h.Write([]byte(c[0]))
+		if c[1] != "" {
+			h.Write([]byte{0})
+			h.Write([]byte(c[1]))
+		}
+		if got, want := hashString('w', c[0], c[1]), mix64(h.Sum64()); got != want {
+			t.Errorf("hashString(%q, %q) = %x, want %x", c[0], c[1], got, want)
+		}
+	}
+}
+
+// TestHeldOutPrecisionRecall measures the thresholds on labelled pairs
+// they were not tuned on (testdata/heldout.json, written after them:
+// datelines, credits, bylines, truncation, spelling and script variants as
+// duplicates; template stories with other numbers, places, companies or
+// events as distinct). No distinct pair may be called a duplicate; each
+// duplicate must share a band (else the store never compares it) and at
+// least 90 % of them must be found.
+func TestHeldOutPrecisionRecall(t *testing.T) {
+	var dups, tp int
+	for i, p := range loadPairsFrom(t, "testdata/heldout.json") {
+		a, b := Sign(p.TitleA, p.LeadA), Sign(p.TitleB, p.LeadB)
+		got := Similar(a, b)
+		if got && !p.Duplicate {
+			t.Errorf("false positive, held-out pair %d (%s): score %.3f title %.3f", i, p.Note, Score(a, b), TitleScore(a, b))
+		}
+		if !p.Duplicate {
+			continue
+		}
+		dups++
+		if !shareBand(a, b) {
+			t.Errorf("held-out duplicate %d (%s) shares no band", i, p.Note)
+		}
+		if got {
+			tp++
+		} else {
+			t.Logf("missed held-out duplicate %d (%s): score %.3f title %.3f numbers agree %v", i, p.Note, Score(a, b), TitleScore(a, b), NumbersAgree(a, b))
+		}
+	}
+	t.Logf("held-out: %d of %d duplicates found (recall %.0f%%)", tp, dups, pct(tp, dups))
+	if dups < 10 {
+		t.Fatalf("only %d held-out duplicates", dups)
+	}
+	if tp*10 < dups*9 {
+		t.Errorf("held-out recall %.0f%% < 90%%", pct(tp, dups))
+	}
 }

@@ -15,12 +15,13 @@ const ArchivePageSize = 100
 func (s *Store) ArchivePage(ctx context.Context, sectionID string, n int) ([]Story, error) {
 	lo, hi := int64(n)*ArchivePageSize+1, int64(n+1)*ArchivePageSize
 	var rows []storyRow
+	// Both read the page's own hundred ids by key, never every story of
+	// the section.
 	q := s.db.WithContext(ctx).Where("stories.id BETWEEN ? AND ?", lo, hi).Order("stories.id DESC")
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0")
 	} else {
-		q = q.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
-			Where("story_sections.section_id = ?", sectionID)
+		q = q.Where("EXISTS (SELECT 1 FROM story_sections WHERE story_sections.story_id = stories.id AND story_sections.section_id = ?)", sectionID)
 	}
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: archive page %d of %q: %w", n, sectionID, err)

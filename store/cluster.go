@@ -44,17 +44,17 @@ type match struct {
 	wins    bool // the new copy outranks the published one
 }
 
-// signStories computes each story's near-duplicate signature and band keys.
-func signStories(stories []*Story) [][]uint64 {
-	bands := make([][]uint64, len(stories))
+// signStories computes each story's near-duplicate signature, storing its
+// encoding in the story and returning the decoded ones for the lookup.
+func signStories(stories []*Story) []dedupe.Signature {
+	sigs := make([]dedupe.Signature, len(stories))
 	for i, st := range stories {
-		sig := dedupe.Sign(st.Title, leadText(st))
-		if b, err := sig.MarshalBinary(); err == nil {
+		sigs[i] = dedupe.Sign(st.Title, leadText(st))
+		if b, err := sigs[i].MarshalBinary(); err == nil {
 			st.Signature = b
 		}
-		bands[i] = sig.Bands()
 	}
-	return bands
+	return sigs
 }
 
 // leadText is what a story's near-duplicate signature reads besides its
@@ -74,7 +74,7 @@ func leadText(st *Story) string {
 // already stored from another partner within DuplicateWindow: first by
 // canonical link (an index lookup), then by near-duplicate signature (the
 // in-memory band index of recent stories). Nothing scans the store.
-func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands [][]uint64, now time.Time) (map[*Story]match, error) {
+func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, sigs []dedupe.Signature, now time.Time) (map[*Story]match, error) {
 	since := now.Add(-s.duplicateWindow())
 	var links []string
 	// A link several of the batch's stories share (a section page) is not
@@ -111,7 +111,7 @@ func (s *Store) findCopies(tx *gorm.DB, sourceID string, stories []*Story, bands
 	}
 	similar := map[*Story]int64{}
 	for i, st := range stories {
-		if id := s.recent.similar(sourceID, st.Signature, bands[i], since); id != 0 {
+		if id := s.recent.similar(sourceID, sigs[i], since); id != 0 {
 			similar[st] = id
 		}
 	}

@@ -65,6 +65,21 @@ var migrations = []migration{
 		[]string{"ALTER TABLE `section_versions` ADD COLUMN `changed_at` datetime"},
 		[]string{`ALTER TABLE "section_versions" ADD COLUMN "changed_at" timestamptz`})},
 	{version: 10, name: "search text, its full-text index and the index of a partner's stories", up: addSearch},
+	{version: 11, name: "re-posts and merged feeds are index walks, not scans of the stories", up: execSQL(
+		[]string{
+			// A partner's re-posted link is one probe, not a read of every
+			// story the partner ever sent.
+			"CREATE INDEX `idx_stories_source_canonical` ON `stories`(`source_id`,`canonical_url`)",
+			// The headlines and all-stories feeds (duplicate_of = 0, newest
+			// first) walk this index and stop at their limit.
+			"CREATE INDEX `idx_stories_primary_published` ON `stories`(`duplicate_of`,`published` DESC,`id` DESC)",
+			// A process's near-duplicate index starts at the window's first
+			// story, found here, instead of reading every story's time.
+			"CREATE INDEX `idx_stories_first_seen` ON `stories`(`first_seen`)"},
+		[]string{
+			`CREATE INDEX "idx_stories_source_canonical" ON "stories"("source_id","canonical_url")`,
+			`CREATE INDEX "idx_stories_primary_published" ON "stories"("duplicate_of","published" DESC,"id" DESC)`,
+			`CREATE INDEX "idx_stories_first_seen" ON "stories"("first_seen")`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

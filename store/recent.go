@@ -32,11 +32,13 @@ type recentIndex struct {
 // maxPerBand bounds the stories compared per band of an incoming story.
 const maxPerBand = 64
 
-// recentStory keeps a story's signature encoded (a few hundred bytes, a
-// third of the decoded form): it is decoded only when a band matches.
+// recentStory keeps a story's signature decoded (about a kilobyte, its
+// hashes about the size of their encoding): a crowded band offers dozens
+// of candidates per incoming story, and decoding each of them again cost
+// more than comparing it.
 type recentStory struct {
 	sourceID  string
-	sig       []byte
+	sig       dedupe.Signature
 	bands     []uint64
 	firstSeen time.Time
 }
@@ -49,7 +51,26 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 	if !r.loaded {
 		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
 	}
-	q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", r.highest)
+	after := r.highest
+	if !r.loaded {
+		// Start from the window's first story, found on the first_seen
+		// index: start-up reads the window, not the store. (MIN(id + 0),
+		// not MIN(id): for the latter SQLite walks the table in id order
+		// until a story is in the window, reading every older one.)
+		var first *int64
+		if err := tx.Model(&storyRow{}).Select("MIN(id + 0)").Where("first_seen >= ?", since).Scan(&first).Error; err != nil {
+			return err
+		}
+		if first == nil {
+			// Nothing in the window: follow from the newest story on.
+			if err := tx.Model(&storyRow{}).Select("COALESCE(MAX(id), 0)").Scan(&after).Error; err != nil {
+				return err
+			}
+		} else {
+			after = *first - 1
+		}
+	}
+	q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").Where("id > ?", after)
 	if !r.loaded {
 		q = q.Where("first_seen >= ?", since)
 	}
@@ -69,7 +90,7 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 		if sig.UnmarshalBinary(row.Signature) != nil {
 			continue // unsigned or from another scheme version
 		}
-		rs := recentStory{sourceID: row.SourceID, sig: row.Signature, bands: sig.Bands(), firstSeen: row.FirstSeen}
+		rs := recentStory{sourceID: row.SourceID, sig: sig, bands: sig.Bands(), firstSeen: row.FirstSeen}
 		r.stories[row.ID] = rs
 		r.order = append(r.order, row.ID)
 		for _, b := range rs.bands {
@@ -144,12 +165,9 @@ func (r *recentIndex) forget(id int64) {
 }
 
 // similar returns the id of a story from another source than sourceID,
-// first seen since since, whose signature is similar to sig; 0 if none.
-func (r *recentIndex) similar(sourceID string, sig []byte, bands []uint64, since time.Time) int64 {
-	var mine dedupe.Signature
-	if mine.UnmarshalBinary(sig) != nil {
-		return 0
-	}
+// first seen since since, whose signature is similar to mine; 0 if none.
+func (r *recentIndex) similar(sourceID string, mine dedupe.Signature, since time.Time) int64 {
+	bands := mine.Bands()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	tried := map[int64]bool{}
@@ -167,8 +185,7 @@ func (r *recentIndex) similar(sourceID string, sig []byte, bands []uint64, since
 			if rs.sourceID == sourceID || rs.firstSeen.Before(since) {
 				continue
 			}
-			var theirs dedupe.Signature
-			if theirs.UnmarshalBinary(rs.sig) == nil && dedupe.Similar(mine, theirs) {
+			if dedupe.Similar(mine, rs.sig) {
 				return id
 			}
 		}

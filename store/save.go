@@ -291,8 +291,8 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 		row := *st // the caller's stories are not written to
 		stories[i] = &row
 	}
-	bands := signStories(stories)
-	found, err := s.findCopies(tx, sourceID, stories, bands, now)
+	sigs := signStories(stories)
+	found, err := s.findCopies(tx, sourceID, stories, sigs, now)
 	if err != nil {
 		return 0, 0, fmt.Errorf("find copies: %w", err)
 	}
