@@ -81,6 +81,8 @@ type harness struct {
 	path    string
 	daemon  *fakeDaemon
 	srv     *httptest.Server
+	auditMu sync.Mutex
+	audits  []AuditEntry
 }
 
 func newHarness(t *testing.T) *harness {
@@ -107,6 +109,11 @@ func newHarness(t *testing.T) *harness {
 			return nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) },
+		Audit: func(_ context.Context, e AuditEntry) {
+			h.auditMu.Lock()
+			defer h.auditMu.Unlock()
+			h.audits = append(h.audits, e)
+		},
 	})
 	h.srv = httptest.NewServer(api)
 	t.Cleanup(h.srv.Close)
