@@ -64,6 +64,13 @@ var migrations = []migration{
 	{version: 9, name: "sections remember when their published content last changed", up: execSQL(
 		[]string{"ALTER TABLE `section_versions` ADD COLUMN `changed_at` datetime"},
 		[]string{`ALTER TABLE "section_versions" ADD COLUMN "changed_at" timestamptz`})},
+	{version: 10, name: "the editors' console: its audit log and editor accounts", up: execSQL(
+		[]string{"CREATE TABLE `audit_log` (`id` integer PRIMARY KEY AUTOINCREMENT, `at` datetime NOT NULL, `actor` text NOT NULL, `action` text NOT NULL, `target` text NOT NULL DEFAULT '', `before` text NOT NULL DEFAULT '', `after` text NOT NULL DEFAULT '')",
+			"CREATE INDEX `idx_audit_log_at` ON `audit_log`(`at`)",
+			"CREATE TABLE `editors` (`name` text PRIMARY KEY, `password_hash` text NOT NULL, `created_at` datetime NOT NULL)"},
+		[]string{`CREATE TABLE "audit_log" ("id" bigserial PRIMARY KEY, "at" timestamptz NOT NULL, "actor" text NOT NULL, "action" text NOT NULL, "target" text NOT NULL DEFAULT '', "before" text NOT NULL DEFAULT '', "after" text NOT NULL DEFAULT '')`,
+			`CREATE INDEX "idx_audit_log_at" ON "audit_log"("at")`,
+			`CREATE TABLE "editors" ("name" text PRIMARY KEY, "password_hash" text NOT NULL, "created_at" timestamptz NOT NULL)`})},
 }
 
 // migration is one numbered change of the schema (or of the data it
