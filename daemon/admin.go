@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"wirefeed/admin"
 	"wirefeed/aggregator"
 	"wirefeed/config"
 	"wirefeed/route"
@@ -147,4 +148,14 @@ func Reroute(ctx context.Context, st *store.Store, cfg *config.Config, from time
 			Summary: s.Summary, Content: s.Content, Categories: s.Categories})
 	}
 	return st.Reroute(ctx, from, sections, dryRun)
+}
+
+// audit records a change made through the admin API or the console in
+// the database's audit log; a failure to record is logged.
+func (d *Daemon) audit(ctx context.Context, e admin.AuditEntry) {
+	err := d.store.AddAudit(ctx, store.AuditRecord{At: e.At, Actor: e.Actor, Action: e.Action, Target: e.Target,
+		Before: e.Before, After: e.After})
+	if err != nil {
+		d.log.Error("audit log", "action", e.Action, "target", e.Target, "err", err)
+	}
 }
