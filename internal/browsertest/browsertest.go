@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,12 +133,20 @@ func (c *Errors) listen(ev any) {
 	}
 }
 
-// Check fails the test for every error the pages reported.
-func (c *Errors) Check(t *testing.T) {
+// Check fails the test for every error the pages reported, except those
+// containing one of expected (e.g. the status of a form refused on
+// purpose).
+func (c *Errors) Check(t *testing.T, expected ...string) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+next:
 	for _, e := range c.list {
+		for _, x := range expected {
+			if strings.Contains(e, x) {
+				continue next
+			}
+		}
 		t.Errorf("the browser reported an error: %s", e)
 	}
 }
