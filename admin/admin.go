@@ -46,6 +46,9 @@ type Backend interface {
 	// in the sections the current config routes them to (with dryRun,
 	// only says what would move), as a JSON-encodable report.
 	Reroute(ctx context.Context, since time.Duration, dryRun bool) (any, error)
+	// PreviewReroute says, as Reroute with dryRun, where every stored
+	// story would go under cfg, a config not saved.
+	PreviewReroute(ctx context.Context, cfg *config.Config) (any, error)
 }
 
 // Options configure a Server.
@@ -115,6 +118,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("POST /admin/sources/{id}/resume", s.setPaused(false))
 	s.mux.HandleFunc("POST /admin/sources/{id}/fetch", s.fetch)
 	s.mux.HandleFunc("POST /admin/reroute", s.reroute)
+	s.mux.HandleFunc("POST /admin/sections/{id}/preview", s.previewSection)
 	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
 	s.mux.HandleFunc("POST /admin/opml", s.importOPML)
 	s.mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -198,6 +202,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			"POST /admin/sources/{id}/pause", "POST /admin/sources/{id}/resume", "POST /admin/sources/{id}/fetch",
 			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
 			"GET /admin/opml", "POST /admin/opml", "POST /admin/reroute[?since=72h][&dry_run=true]",
+			"POST /admin/sections/{id}/preview",
 		},
 		"config": s.opts.ConfigPath,
 	})

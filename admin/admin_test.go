@@ -69,6 +69,10 @@ func (d *fakeDaemon) Reroute(_ context.Context, since time.Duration, dryRun bool
 	return map[string]any{"since": since.String(), "dry_run": dryRun, "moved": 2}, nil
 }
 
+func (d *fakeDaemon) PreviewReroute(_ context.Context, cfg *config.Config) (any, error) {
+	return map[string]any{"dry_run": true, "sections": len(cfg.Sections)}, nil
+}
+
 func (d *fakeDaemon) Config() *config.Config {
 	d.mu.Lock()
 	defer d.mu.Unlock()

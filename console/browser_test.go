@@ -91,10 +91,14 @@ func TestConsolePagesAreValidHTML(t *testing.T) {
 	c.do("POST", "/admin/sources/nation/pause", map[string][]string{"csrf": {c.csrf("/admin/sources")}})
 	pages := map[string]string{"signin": signIn}
 	for name, path := range map[string]string{"sources": "/admin/sources", "new": "/admin/sources/new",
-		"edit": "/admin/sources/nation", "delete": "/admin/sources/nation/delete", "audit": "/admin/audit", "missing": "/admin/nothing"} {
+		"edit": "/admin/sources/nation", "delete": "/admin/sources/nation/delete", "audit": "/admin/audit", "missing": "/admin/nothing",
+		"sections": "/admin/sections", "section": "/admin/sections/nation"} {
 		_, pages[name] = c.do("GET", path, nil)
 	}
 	_, pages["refused"] = c.do("POST", "/admin/sources", map[string][]string{"csrf": {c.csrf("/admin/sources/new")}, "id": {"x"}, "url": {"ftp://x"}, "priority": {"high"}})
+	_, pages["preview"] = c.do("POST", "/admin/sections/nation", map[string][]string{"csrf": {c.csrf("/admin/sections")}, "title": {"Nation"},
+		"exclude": {"{title: budget}"}, "do": {"preview"}})
+	_, pages["reroute"] = c.do("POST", "/admin/reroute", map[string][]string{"csrf": {c.csrf("/admin/sections")}})
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -78,6 +78,10 @@ func New(opts Options) *Console {
 	}
 	c.mux.HandleFunc("GET /admin/opml", c.editor(c.exportOPML))
 	c.mux.HandleFunc("POST /admin/opml", c.editor(c.importOPML))
+	c.mux.HandleFunc("GET /admin/sections", c.editor(c.sectionsPage))
+	c.mux.HandleFunc("GET /admin/sections/{id}", c.editor(c.sectionPage))
+	c.mux.HandleFunc("POST /admin/sections/{id}", c.editor(c.saveSection))
+	c.mux.HandleFunc("POST /admin/reroute", c.editor(c.reroute))
 	c.mux.HandleFunc("GET /admin/audit", c.editor(c.auditPage))
 	c.mux.HandleFunc("/admin/", c.editor(c.notFound))
 	return c

@@ -73,13 +73,27 @@ func (b adminBackend) Reroute(ctx context.Context, since time.Duration, dryRun b
 		}
 		g.pub.Invalidate(changed...)
 	}
+	return rerouteReport(res, dryRun), nil
+}
+
+// PreviewReroute says where the stored stories would go under cfg.
+func (b adminBackend) PreviewReroute(ctx context.Context, cfg *config.Config) (any, error) {
+	res, err := Reroute(ctx, b.d.store, cfg, time.Time{}, true)
+	if err != nil {
+		return nil, err
+	}
+	return rerouteReport(res, true), nil
+}
+
+// rerouteReport is a reroute's result as the admin API answers it.
+func rerouteReport(res store.RerouteResult, dryRun bool) map[string]any {
 	stories := make([]map[string]any, 0, len(res.Stories))
 	for _, st := range res.Stories {
 		stories = append(stories, map[string]any{"id": st.ID, "source": st.SourceID, "title": st.Title,
 			"added": st.Added, "removed": st.Removed})
 	}
 	return map[string]any{"examined": res.Examined, "moved": res.Moved, "dry_run": dryRun,
-		"added": res.Added, "removed": res.Removed, "stories": stories}, nil
+		"added": res.Added, "removed": res.Removed, "stories": stories}
 }
 
 // SourceStates is each source's fetch state, as /status shows it.
