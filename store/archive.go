@@ -15,7 +15,7 @@ const ArchivePageSize = 100
 func (s *Store) ArchivePage(ctx context.Context, sectionID string, n int) ([]Story, error) {
 	lo, hi := int64(n)*ArchivePageSize+1, int64(n+1)*ArchivePageSize
 	var rows []storyRow
-	q := s.db.WithContext(ctx).Where("stories.id BETWEEN ? AND ?", lo, hi).Order("stories.id DESC")
+	q := s.db.WithContext(ctx).Where("stories.id BETWEEN ? AND ?", lo, hi).Where(notHidden).Order("stories.id DESC")
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0")
 	} else {

@@ -71,6 +71,9 @@ var migrations = []migration{
 		[]string{`CREATE TABLE "audit_log" ("id" bigserial PRIMARY KEY, "at" timestamptz NOT NULL, "actor" text NOT NULL, "action" text NOT NULL, "target" text NOT NULL DEFAULT '', "before" text NOT NULL DEFAULT '', "after" text NOT NULL DEFAULT '')`,
 			`CREATE INDEX "idx_audit_log_at" ON "audit_log"("at")`,
 			`CREATE TABLE "editors" ("name" text PRIMARY KEY, "password_hash" text NOT NULL, "created_at" timestamptz NOT NULL)`})},
+	{version: 11, name: "stories editors hid from the site and every feed", up: execSQL(
+		[]string{"CREATE TABLE `story_hides` (`story_id` integer PRIMARY KEY, `hidden_at` datetime NOT NULL, `editor` text NOT NULL DEFAULT '', `note` text NOT NULL DEFAULT '')"},
+		[]string{`CREATE TABLE "story_hides" ("story_id" bigint PRIMARY KEY, "hidden_at" timestamptz NOT NULL, "editor" text NOT NULL DEFAULT '', "note" text NOT NULL DEFAULT '')`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

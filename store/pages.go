@@ -29,7 +29,7 @@ func CursorOf(st Story) Cursor { return Cursor{Published: st.Published.UTC(), ID
 // source is not "". It reads the same index SectionStories does.
 func (s *Store) SectionPage(ctx context.Context, sectionID, source string, after Cursor, limit int) ([]Story, error) {
 	var rows []storyRow
-	q := s.db.WithContext(ctx).Limit(limit)
+	q := s.db.WithContext(ctx).Limit(limit).Where(notHidden)
 	published, id := "stories.published", "stories.id"
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0")
@@ -74,7 +74,7 @@ func (s *Store) StoryRefs(ctx context.Context, limit int) ([]StoryRef, error) {
 	}
 	err := s.db.WithContext(ctx).Model(&storyRow{}).
 		Select("id", "source_id", "title", "language", "published", "updated").
-		Where("duplicate_of = 0").Order("published DESC").Order("id DESC").Limit(limit).Scan(&rows).Error
+		Where("duplicate_of = 0").Where(notHidden).Order("published DESC").Order("id DESC").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: newest stories: %w", err)
 	}

@@ -173,7 +173,7 @@ var ErrNotFound = errors.New("not found")
 // newest first. An empty sectionID means every story.
 func (s *Store) SectionStories(ctx context.Context, sectionID string, limit int) ([]Story, error) {
 	var rows []storyRow
-	q := s.db.WithContext(ctx).Limit(limit)
+	q := s.db.WithContext(ctx).Limit(limit).Where(notHidden)
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0").Order("published DESC").Order("id DESC")
 	} else {
@@ -240,7 +240,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // feedID, the published one first, then its alternates by first seen.
 func (s *Store) StoryCopies(ctx context.Context, feedID string) ([]Story, error) {
 	var rows []storyRow
-	err := s.db.WithContext(ctx).Where("feed_id = ?", feedID).
+	err := s.db.WithContext(ctx).Where("feed_id = ?", feedID).Where(notHidden).
 		Order("duplicate_of").Order("first_seen").Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: copies of %q: %w", feedID, err)
