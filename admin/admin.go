@@ -49,6 +49,11 @@ type Backend interface {
 	// PreviewReroute says, as Reroute with dryRun, where every stored
 	// story would go under cfg, a config not saved.
 	PreviewReroute(ctx context.Context, cfg *config.Config) (any, error)
+	// HideStory hides a stored story from the site and every feed, for
+	// editor with note (ErrNoSuchStory, ErrHiddenAlready); ShowStory
+	// undoes it.
+	HideStory(ctx context.Context, id int64, editor, note string) (any, error)
+	ShowStory(ctx context.Context, id int64) (any, error)
 }
 
 // Options configure a Server.
@@ -119,6 +124,8 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("POST /admin/sources/{id}/fetch", s.fetch)
 	s.mux.HandleFunc("POST /admin/reroute", s.reroute)
 	s.mux.HandleFunc("POST /admin/sections/{id}/preview", s.previewSection)
+	s.mux.HandleFunc("POST /admin/stories/{id}/hide", s.hideStory)
+	s.mux.HandleFunc("POST /admin/stories/{id}/show", s.showStory)
 	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
 	s.mux.HandleFunc("POST /admin/opml", s.importOPML)
 	s.mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -202,7 +209,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			"POST /admin/sources/{id}/pause", "POST /admin/sources/{id}/resume", "POST /admin/sources/{id}/fetch",
 			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
 			"GET /admin/opml", "POST /admin/opml", "POST /admin/reroute[?since=72h][&dry_run=true]",
-			"POST /admin/sections/{id}/preview",
+			"POST /admin/sections/{id}/preview", "POST /admin/stories/{id}/hide", "POST /admin/stories/{id}/show",
 		},
 		"config": s.opts.ConfigPath,
 	})

@@ -73,6 +73,14 @@ func (d *fakeDaemon) PreviewReroute(_ context.Context, cfg *config.Config) (any,
 	return map[string]any{"dry_run": true, "sections": len(cfg.Sections)}, nil
 }
 
+func (d *fakeDaemon) HideStory(_ context.Context, id int64, editor, note string) (any, error) {
+	return map[string]any{"id": id, "hidden": true}, nil
+}
+
+func (d *fakeDaemon) ShowStory(_ context.Context, id int64) (any, error) {
+	return map[string]any{"id": id, "hidden": false}, nil
+}
+
 func (d *fakeDaemon) Config() *config.Config {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -82,6 +82,10 @@ func New(opts Options) *Console {
 	c.mux.HandleFunc("GET /admin/sections/{id}", c.editor(c.sectionPage))
 	c.mux.HandleFunc("POST /admin/sections/{id}", c.editor(c.saveSection))
 	c.mux.HandleFunc("POST /admin/reroute", c.editor(c.reroute))
+	c.mux.HandleFunc("GET /admin/stories", c.editor(c.storiesPage))
+	c.mux.HandleFunc("GET /admin/stories/{id}", c.editor(c.storyPage))
+	c.mux.HandleFunc("POST /admin/stories/{id}/hide", c.editor(c.hideStory))
+	c.mux.HandleFunc("POST /admin/stories/{id}/show", c.editor(c.showStory))
 	c.mux.HandleFunc("GET /admin/audit", c.editor(c.auditPage))
 	c.mux.HandleFunc("/admin/", c.editor(c.notFound))
 	return c

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -172,4 +173,49 @@ func (d *Daemon) audit(ctx context.Context, e admin.AuditEntry) {
 	if err != nil {
 		d.log.Error("audit log", "action", e.Action, "target", e.Target, "err", err)
 	}
+}
+
+// HideStory hides a stored story from the site and every feed; its
+// sections are rendered again here at once (other daemons follow the
+// database's section versions).
+func (b adminBackend) HideStory(ctx context.Context, id int64, editor, note string) (any, error) {
+	h, err := b.d.store.HideStory(ctx, id, editor, note, time.Now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("story %d: %w", id, admin.ErrNoSuchStory)
+	case errors.Is(err, store.ErrAlreadyHidden):
+		return nil, fmt.Errorf("story %d: %w", id, admin.ErrHiddenAlready)
+	case err != nil:
+		return nil, err
+	}
+	if err := b.invalidateStory(ctx, h.StoryID); err != nil {
+		return nil, err
+	}
+	return map[string]any{"id": h.StoryID, "feed_id": h.FeedID, "title": h.Title, "hidden": true,
+		"hidden_at": h.HiddenAt, "editor": h.Editor, "note": h.Note}, nil
+}
+
+// ShowStory undoes HideStory.
+func (b adminBackend) ShowStory(ctx context.Context, id int64) (any, error) {
+	err := b.d.store.ShowStory(ctx, id, time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("story %d is not hidden: %w", id, admin.ErrNoSuchStory)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.invalidateStory(ctx, id); err != nil {
+		return nil, err
+	}
+	return map[string]any{"id": id, "hidden": false}, nil
+}
+
+// invalidateStory renders the sections of story id again.
+func (b adminBackend) invalidateStory(ctx context.Context, id int64) error {
+	sections, err := b.d.store.StorySections(ctx, id)
+	if err != nil {
+		return err
+	}
+	b.d.current().pub.Invalidate(sections...)
+	return nil
 }
