@@ -88,17 +88,25 @@ func TestConsolePagesAreValidHTML(t *testing.T) {
 	c := d.client(t)
 	_, signIn := c.do("GET", "/admin/sign-in", nil)
 	c.signIn("", adminToken)
+	c.do("POST", "/admin/sources/nation/fetch", map[string][]string{"csrf": {c.csrf("/admin/sources")}})
 	c.do("POST", "/admin/sources/nation/pause", map[string][]string{"csrf": {c.csrf("/admin/sources")}})
 	pages := map[string]string{"signin": signIn}
 	for name, path := range map[string]string{"sources": "/admin/sources", "new": "/admin/sources/new",
 		"edit": "/admin/sources/nation", "delete": "/admin/sources/nation/delete", "audit": "/admin/audit", "missing": "/admin/nothing",
-		"sections": "/admin/sections", "section": "/admin/sections/nation"} {
+		"sections": "/admin/sections", "section": "/admin/sections/nation", "stories": "/admin/stories?q=budget",
+		"badsearch": "/admin/stories?from=yesterday", "story": "/admin/stories/1"} {
 		_, pages[name] = c.do("GET", path, nil)
 	}
 	_, pages["refused"] = c.do("POST", "/admin/sources", map[string][]string{"csrf": {c.csrf("/admin/sources/new")}, "id": {"x"}, "url": {"ftp://x"}, "priority": {"high"}})
 	_, pages["preview"] = c.do("POST", "/admin/sections/nation", map[string][]string{"csrf": {c.csrf("/admin/sections")}, "title": {"Nation"},
 		"exclude": {"{title: budget}"}, "do": {"preview"}})
+	_, pages["hidenote"] = c.do("POST", "/admin/stories/1/hide", map[string][]string{"csrf": {c.csrf("/admin/sources")}})
+	c.do("POST", "/admin/stories/1/hide", map[string][]string{"csrf": {c.csrf("/admin/sources")}, "note": {"kill"}})
+	_, pages["hidden"] = c.do("GET", "/admin/stories/1", nil)
 	_, pages["reroute"] = c.do("POST", "/admin/reroute", map[string][]string{"csrf": {c.csrf("/admin/sections")}})
+	if !strings.Contains(pages["story"], "Why it is where it is") || !strings.Contains(pages["hidden"], "hidden-state") {
+		t.Fatal("the story pages checked are not a story's")
+	}
 	dir := t.TempDir()
 	var files []string
 	for name, body := range pages {

@@ -27,8 +27,10 @@ type atomFeed struct {
 	Generator string   `xml:"generator"`
 	Links     []feeds.AtomLink
 	Archive   *fhArchive
-	Entries   []*atomEntry
-	Deleted   []atomDeleted
+	// Deleted come before the entries: RFC 4287's schema puts every
+	// extension element of a feed before its first entry.
+	Deleted []atomDeleted
+	Entries []*atomEntry
 }
 
 // FeedXml implements feeds.XmlFeed as gorilla/feeds' AtomFeed does: the
