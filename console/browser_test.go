@@ -36,7 +36,7 @@ func TestBrowserDesk(t *testing.T) {
 		t.Fatalf("wrong token: %q", text)
 	}
 	run(chromedp.Focus(`#password`, chromedp.ByQuery), chromedp.KeyEvent(adminToken), chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(`#source-nation`, chromedp.ByQuery))
+		chromedp.WaitVisible(`#chart-nation`, chromedp.ByQuery))
 
 	// Add a source: every field reached and filled from the keyboard.
 	run(chromedp.Navigate(d.base+"/admin/sources/new"), chromedp.WaitVisible(`#id`, chromedp.ByQuery),
@@ -92,7 +92,7 @@ func TestConsolePagesAreValidHTML(t *testing.T) {
 	c.do("POST", "/admin/sources/nation/pause", map[string][]string{"csrf": {c.csrf("/admin/sources")}})
 	pages := map[string]string{"signin": signIn}
 	for name, path := range map[string]string{"sources": "/admin/sources", "new": "/admin/sources/new",
-		"edit": "/admin/sources/nation", "delete": "/admin/sources/nation/delete", "audit": "/admin/audit", "missing": "/admin/nothing",
+		"edit": "/admin/sources/nation", "desk": "/admin/", "delete": "/admin/sources/nation/delete", "audit": "/admin/audit", "missing": "/admin/nothing",
 		"sections": "/admin/sections", "section": "/admin/sections/nation", "stories": "/admin/stories?q=budget",
 		"badsearch": "/admin/stories?from=yesterday", "story": "/admin/stories/1"} {
 		_, pages[name] = c.do("GET", path, nil)

@@ -65,7 +65,7 @@ func New(opts Options) *Console {
 	c.mux.HandleFunc("GET /admin/sign-in", c.signInPage)
 	c.mux.HandleFunc("POST /admin/sign-in", c.signIn)
 	c.mux.HandleFunc("POST /admin/sign-out", c.editor(c.signOut))
-	c.mux.HandleFunc("GET /admin/{$}", c.editor(c.sourcesPage))
+	c.mux.HandleFunc("GET /admin/{$}", c.editor(c.deskPage))
 	c.mux.HandleFunc("GET /admin/sources", c.editor(c.sourcesPage))
 	c.mux.HandleFunc("GET /admin/sources/new", c.editor(c.newSourcePage))
 	c.mux.HandleFunc("POST /admin/sources", c.editor(c.addSource))

@@ -64,7 +64,7 @@ func templateFuncs() template.FuncMap {
 
 func loadPages() *pages {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "message", "sources", "source", "delete", "audit", "sections", "section", "reroute", "stories", "story"} {
+	for _, name := range []string{"signin", "message", "sources", "source", "delete", "audit", "sections", "section", "reroute", "stories", "story", "desk"} {
 		p.byName[name] = template.Must(template.New("layout.html").Funcs(templateFuncs()).
 			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}

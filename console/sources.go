@@ -59,16 +59,26 @@ func stateOf(st *sourceState) string {
 }
 
 func (c *Console) sourcesPage(w http.ResponseWriter, r *http.Request, s *session) {
+	rows, msg := c.sourceRows(r, s)
+	if msg != "" {
+		c.render(w, r, http.StatusBadGateway, "message", s, view{Title: "Sources", Message: msg})
+		return
+	}
+	c.render(w, r, http.StatusOK, "sources", s, view{Title: "Sources", Data: rows})
+}
+
+// sourceRows are the sources with their state, as the admin API answers
+// them, failing and gone first; msg says why not.
+func (c *Console) sourceRows(r *http.Request, s *session) (rows []sourceRow, msg string) {
 	a := c.call(r, s, "GET", "/admin/sources", nil)
 	var list struct {
 		Sources []apiSource `json:"sources"`
 	}
 	if err := json.Unmarshal(a.body, &list); err != nil || !a.ok() {
 		msg, _ := a.refusal()
-		c.render(w, r, http.StatusBadGateway, "message", s, view{Title: "Sources", Message: msg})
-		return
+		return nil, msg
 	}
-	rows := make([]sourceRow, 0, len(list.Sources))
+	rows = make([]sourceRow, 0, len(list.Sources))
 	for _, src := range list.Sources {
 		row := sourceRow{ID: src.ID, Name: src.Name, URL: src.URL, Priority: src.Priority, State: stateOf(src.State)}
 		if row.Name == "" {
@@ -86,7 +96,7 @@ func (c *Console) sourcesPage(w http.ResponseWriter, r *http.Request, s *session
 	// What needs an editor first: failing and gone, then the rest.
 	rank := map[string]int{"failing": 0, "gone": 1, "moved": 2, "paused": 3, "new": 4, "ok": 5}
 	sort.SliceStable(rows, func(i, j int) bool { return rank[rows[i].State] < rank[rows[j].State] })
-	c.render(w, r, http.StatusOK, "sources", s, view{Title: "Sources", Data: rows})
+	return rows, ""
 }
 
 func stamp(t *time.Time) string {
