@@ -54,6 +54,10 @@ type Backend interface {
 	// undoes it.
 	HideStory(ctx context.Context, id int64, editor, note string) (any, error)
 	ShowStory(ctx context.Context, id int64) (any, error)
+	// PreviewSource fetches a feed URL, or a page announcing a feed, as a
+	// new source's first pull would, saving nothing: the feed as a
+	// JSON-encodable value, its title and the categories its items use.
+	PreviewSource(ctx context.Context, rawURL string) (feed any, title string, categories []string, err error)
 }
 
 // Options configure a Server.
@@ -124,6 +128,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("POST /admin/sources/{id}/fetch", s.fetch)
 	s.mux.HandleFunc("POST /admin/reroute", s.reroute)
 	s.mux.HandleFunc("POST /admin/sections/{id}/preview", s.previewSection)
+	s.mux.HandleFunc("POST /admin/sources/preview", s.previewSource)
 	s.mux.HandleFunc("POST /admin/stories/{id}/hide", s.hideStory)
 	s.mux.HandleFunc("POST /admin/stories/{id}/show", s.showStory)
 	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
@@ -209,7 +214,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			"POST /admin/sources/{id}/pause", "POST /admin/sources/{id}/resume", "POST /admin/sources/{id}/fetch",
 			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
 			"GET /admin/opml", "POST /admin/opml", "POST /admin/reroute[?since=72h][&dry_run=true]",
-			"POST /admin/sections/{id}/preview", "POST /admin/stories/{id}/hide", "POST /admin/stories/{id}/show",
+			"POST /admin/sections/{id}/preview", "POST /admin/sources/preview", "POST /admin/stories/{id}/hide", "POST /admin/stories/{id}/show",
 		},
 		"config": s.opts.ConfigPath,
 	})

@@ -81,6 +81,10 @@ func (d *fakeDaemon) ShowStory(_ context.Context, id int64) (any, error) {
 	return map[string]any{"id": id, "hidden": false}, nil
 }
 
+func (d *fakeDaemon) PreviewSource(_ context.Context, raw string) (any, string, []string, error) {
+	return map[string]any{"feed_url": raw}, "Kyodo News", []string{"Nation", "Weather"}, nil
+}
+
 func (d *fakeDaemon) Config() *config.Config {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -38,25 +38,39 @@ func TestBrowserDesk(t *testing.T) {
 	run(chromedp.Focus(`#password`, chromedp.ByQuery), chromedp.KeyEvent(adminToken), chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`#chart-nation`, chromedp.ByQuery))
 
-	// Add a source: every field reached and filled from the keyboard.
-	run(chromedp.Navigate(d.base+"/admin/sources/new"), chromedp.WaitVisible(`#id`, chromedp.ByQuery),
-		chromedp.Focus(`#id`, chromedp.ByQuery), chromedp.KeyEvent("harbour"),
-		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(d.partner+"/feeds/harbour.rss"),
-		chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("Harbour Gazette"),
-		chromedp.Focus(`#categories`, chromedp.ByQuery), chromedp.KeyEvent("Business = economy\nSports = sports"),
-		chromedp.Focus(`#fallback`, chromedp.ByQuery), chromedp.KeyEvent("other"), chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(`#source-harbour`, chromedp.ByQuery))
-	if file := d.file(t); !strings.Contains(file, "id: harbour") || !strings.Contains(file, "Business: economy") || !strings.Contains(file, "# the Thai daily") {
+	// Add a source through discovery: paste the partner's page, look at
+	// its feed, take the proposal, add it.
+	run(chromedp.Navigate(d.base+"/admin/sources/new"), chromedp.WaitVisible(`#url`, chromedp.ByQuery),
+		chromedp.Focus(`#url`, chromedp.ByQuery), chromedp.KeyEvent(d.partner+"/site/harbour"), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#discovered`, chromedp.ByQuery), chromedp.Text(`#discovered`, &text, chromedp.ByQuery))
+	var id, cats string
+	run(chromedp.Value(`#id`, &id, chromedp.ByQuery), chromedp.Value(`#categories`, &cats, chromedp.ByQuery))
+	if !strings.Contains(text, "Harbour Gazette") || !strings.Contains(text, "Found on the page: "+d.partner+"/feeds/harbour.rss") || !strings.Contains(text, "Ferry timetable changes") ||
+		!strings.Contains(text, "Categories no section matches: Transport, Business") || id != "harbour-gazette" || cats != "Sports = sports" {
+		t.Fatalf("discovery shows %q, proposes id %q and categories %q", text, id, cats)
+	}
+	if strings.Contains(d.file(t), "harbour") {
+		t.Fatal("looking at a feed saved it")
+	}
+	run(chromedp.Focus(`#categories`, chromedp.ByQuery), chromedp.KeyEvent("Business = economy"), chromedp.KeyEvent(kb.Enter),
+		chromedp.Focus(`#fallback`, chromedp.ByQuery), chromedp.KeyEvent("other"),
+		chromedp.Focus(`#save`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#source-harbour-gazette, .error`, chromedp.ByQuery), chromedp.Text(`main`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, "Source harbour-gazette added") {
+		t.Fatalf("adding the source: %s", text)
+	}
+	if file := d.file(t); !strings.Contains(file, "id: harbour-gazette") || !strings.Contains(file, "Business: economy") ||
+		!strings.Contains(file, "/feeds/harbour.rss") || !strings.Contains(file, "# the Thai daily") {
 		t.Fatalf("config after adding harbour:\n%s", file)
 	}
 	// Pull it now, from the keyboard.
-	run(chromedp.Focus(`#source-harbour form[action$="/fetch"] button`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
+	run(chromedp.Focus(`#source-harbour-gazette form[action$="/fetch"] button`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`.notice`, chromedp.ByQuery), chromedp.Text(`.notice`, &text, chromedp.ByQuery))
-	if !strings.HasPrefix(text, "Pulled harbour:") {
+	if !strings.HasPrefix(text, "Pulled harbour-gazette:") {
 		t.Fatalf("pull now: %q", text)
 	}
 	var items string
-	run(chromedp.Text(`#source-harbour td:nth-of-type(3)`, &items, chromedp.ByQuery))
+	run(chromedp.Text(`#source-harbour-gazette td:nth-of-type(3)`, &items, chromedp.ByQuery))
 	if items != "3" {
 		t.Fatalf("harbour shows %q items after its pull, want 3", items)
 	}
@@ -65,11 +79,11 @@ func TestBrowserDesk(t *testing.T) {
 	if wide {
 		t.Error("the sources page is wider than 375 px")
 	}
-	run(chromedp.Focus(`#source-harbour form[action$="/pause"] button`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
-		chromedp.WaitVisible(`#source-harbour .state-paused`, chromedp.ByQuery),
+	run(chromedp.Focus(`#source-harbour-gazette form[action$="/pause"] button`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`#source-harbour-gazette .state-paused`, chromedp.ByQuery),
 		chromedp.Navigate(d.base+"/admin/audit"), chromedp.WaitVisible(`table`, chromedp.ByQuery),
 		chromedp.Text(`tbody`, &text, chromedp.ByQuery))
-	for _, want := range []string{"pause source harbour", "add source harbour"} {
+	for _, want := range []string{"pause source harbour-gazette", "add source harbour-gazette"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("audit log lacks %q:\n%s", want, text)
 		}
@@ -100,11 +114,12 @@ func TestConsolePagesAreValidHTML(t *testing.T) {
 	_, pages["refused"] = c.do("POST", "/admin/sources", map[string][]string{"csrf": {c.csrf("/admin/sources/new")}, "id": {"x"}, "url": {"ftp://x"}, "priority": {"high"}})
 	_, pages["preview"] = c.do("POST", "/admin/sections/nation", map[string][]string{"csrf": {c.csrf("/admin/sections")}, "title": {"Nation"},
 		"exclude": {"{title: budget}"}, "do": {"preview"}})
+	_, pages["discovered"] = c.do("POST", "/admin/sources", map[string][]string{"csrf": {c.csrf("/admin/sources")}, "do": {"discover"}, "url": {d.partner + "/site/harbour"}})
 	_, pages["hidenote"] = c.do("POST", "/admin/stories/1/hide", map[string][]string{"csrf": {c.csrf("/admin/sources")}})
 	c.do("POST", "/admin/stories/1/hide", map[string][]string{"csrf": {c.csrf("/admin/sources")}, "note": {"kill"}})
 	_, pages["hidden"] = c.do("GET", "/admin/stories/1", nil)
 	_, pages["reroute"] = c.do("POST", "/admin/reroute", map[string][]string{"csrf": {c.csrf("/admin/sections")}})
-	if !strings.Contains(pages["story"], "Why it is where it is") || !strings.Contains(pages["hidden"], "hidden-state") {
+	if !strings.Contains(pages["discovered"], `id="newest"`) || !strings.Contains(pages["story"], "Why it is where it is") || !strings.Contains(pages["hidden"], "hidden-state") {
 		t.Fatal("the story pages checked are not a story's")
 	}
 	dir := t.TempDir()

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -53,7 +54,13 @@ type desk struct {
 
 func newDesk(t *testing.T) *desk {
 	t.Helper()
-	partner := httptest.NewServer(http.StripPrefix("/feeds/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/site/{name}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>%s</title><link rel="alternate" type="application/rss+xml" href="/feeds/%s.rss"></head><body></body></html>`,
+			r.PathValue("name"), r.PathValue("name"))
+	})
+	mux.Handle("/feeds/", http.StripPrefix("/feeds/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data, err := os.ReadFile(filepath.Join("testdata", filepath.Base(r.URL.Path)))
 		if err != nil {
 			http.NotFound(w, r)
@@ -62,6 +69,7 @@ func newDesk(t *testing.T) *desk {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		w.Write(data)
 	})))
+	partner := httptest.NewServer(mux)
 	t.Cleanup(partner.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

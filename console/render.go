@@ -21,10 +21,12 @@ type view struct {
 	Form    map[string]string // the form's values
 	Back    string
 	Stale   bool // the entry changed since the editor read it
-	Editor  string
-	CSRF    string
-	Site    string
-	Data    any
+	// Discovered is the feed a new source's URL leads to.
+	Discovered *discovered
+	Editor     string
+	CSRF       string
+	Site       string
+	Data       any
 }
 
 // pages are the parsed templates, one set per page.

@@ -120,6 +120,10 @@ func (c *Console) newSourcePage(w http.ResponseWriter, r *http.Request, s *sessi
 
 // addSource is POST /admin/sources of the API with the form's keys.
 func (c *Console) addSource(w http.ResponseWriter, r *http.Request, s *session) {
+	if r.PostFormValue("do") == "discover" {
+		c.discoverSource(w, r, s)
+		return
+	}
 	fields, errs := formFields(r, nil, false)
 	v := view{Title: "Add a source", Form: formValuesOf(r), Errors: errs}
 	if len(errs) > 0 {

@@ -219,3 +219,12 @@ func (b adminBackend) invalidateStory(ctx context.Context, id int64) error {
 	b.d.current().pub.Invalidate(sections...)
 	return nil
 }
+
+// PreviewSource fetches a would-be source's feed without storing it.
+func (b adminBackend) PreviewSource(ctx context.Context, rawURL string) (any, string, []string, error) {
+	p, err := b.d.current().agg.Preview(ctx, rawURL)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return p, p.Title, p.Categories, nil
+}
