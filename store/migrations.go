@@ -74,6 +74,9 @@ var migrations = []migration{
 	{version: 11, name: "stories editors hid from the site and every feed", up: execSQL(
 		[]string{"CREATE TABLE `story_hides` (`story_id` integer PRIMARY KEY, `hidden_at` datetime NOT NULL, `editor` text NOT NULL DEFAULT '', `note` text NOT NULL DEFAULT '')"},
 		[]string{`CREATE TABLE "story_hides" ("story_id" bigint PRIMARY KEY, "hidden_at" timestamptz NOT NULL, "editor" text NOT NULL DEFAULT '', "note" text NOT NULL DEFAULT '')`})},
+	{version: 12, name: "stories editors pinned to the top of a section until a time", up: execSQL(
+		[]string{"CREATE TABLE `story_pins` (`story_id` integer NOT NULL, `section_id` text NOT NULL, `pinned_at` datetime NOT NULL, `until` datetime NOT NULL, `editor` text NOT NULL DEFAULT '', PRIMARY KEY (`story_id`, `section_id`))"},
+		[]string{`CREATE TABLE "story_pins" ("story_id" bigint NOT NULL, "section_id" text NOT NULL, "pinned_at" timestamptz NOT NULL, "until" timestamptz NOT NULL, "editor" text NOT NULL DEFAULT '', PRIMARY KEY ("story_id", "section_id"))`})},
 }
 
 // migration is one numbered change of the schema (or of the data it
