@@ -58,6 +58,9 @@ type Backend interface {
 	// new source's first pull would, saving nothing: the feed as a
 	// JSON-encodable value, its title and the categories its items use.
 	PreviewSource(ctx context.Context, rawURL string) (feed any, title string, categories []string, err error)
+	// PinStory pins a stored story to the top of a section for d (0:
+	// unpins it), for editor (ErrNoSuchStory).
+	PinStory(ctx context.Context, id int64, section string, d time.Duration, editor string) (any, error)
 }
 
 // Options configure a Server.
@@ -131,6 +134,8 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("POST /admin/sources/preview", s.previewSource)
 	s.mux.HandleFunc("POST /admin/stories/{id}/hide", s.hideStory)
 	s.mux.HandleFunc("POST /admin/stories/{id}/show", s.showStory)
+	s.mux.HandleFunc("POST /admin/stories/{id}/pin", s.pinStory(true))
+	s.mux.HandleFunc("POST /admin/stories/{id}/unpin", s.pinStory(false))
 	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
 	s.mux.HandleFunc("POST /admin/opml", s.importOPML)
 	s.mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -215,6 +220,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
 			"GET /admin/opml", "POST /admin/opml", "POST /admin/reroute[?since=72h][&dry_run=true]",
 			"POST /admin/sections/{id}/preview", "POST /admin/sources/preview", "POST /admin/stories/{id}/hide", "POST /admin/stories/{id}/show",
+			"POST /admin/stories/{id}/pin", "POST /admin/stories/{id}/unpin",
 		},
 		"config": s.opts.ConfigPath,
 	})

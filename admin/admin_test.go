@@ -85,6 +85,10 @@ func (d *fakeDaemon) PreviewSource(_ context.Context, raw string) (any, string, 
 	return map[string]any{"feed_url": raw}, "Kyodo News", []string{"Nation", "Weather"}, nil
 }
 
+func (d *fakeDaemon) PinStory(_ context.Context, id int64, section string, for_ time.Duration, editor string) (any, error) {
+	return map[string]any{"id": id, "section": section, "for": for_.String()}, nil
+}
+
 func (d *fakeDaemon) Config() *config.Config {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrNoSuchStory is what a Backend answers for a story it does not have.
@@ -71,4 +72,46 @@ func (s *Server) storyAnswer(w http.ResponseWriter, r *http.Request, report any,
 	s.opts.Log.Info("admin: "+what.action, "story", what.id, "by", actor(r))
 	s.audit(r, what, before, string(after))
 	writeJSON(w, http.StatusOK, report)
+}
+
+// maxPin is the longest a story may be pinned.
+const maxPin = 7 * 24 * time.Hour
+
+// pinStory answers POST /admin/stories/{id}/pin with {"section": "headlines",
+// "for": "6h"}: the story leads the section's feeds and pages for that
+// long (at most a week). POST /admin/stories/{id}/unpin with
+// {"section": …} ends it.
+func (s *Server) pinStory(pin bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			writeError(w, http.StatusNotFound, fmt.Sprintf("story %q: want the story's number", r.PathValue("id")), nil)
+			return
+		}
+		fields, ok := readFields(w, r)
+		if !ok {
+			return
+		}
+		section, _ := fields["section"].(string)
+		if _, known := s.opts.Backend.Config().Section(section); !known {
+			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("unknown section %q", section),
+				[]problem{{Key: "section", Message: fmt.Sprintf("unknown section %q", section)}})
+			return
+		}
+		var d time.Duration
+		if pin {
+			text, _ := fields["for"].(string)
+			if d, err = time.ParseDuration(text); err != nil || d <= 0 || d > maxPin {
+				msg := fmt.Sprintf("want a duration up to a week, such as 6h, got %q", text)
+				writeError(w, http.StatusUnprocessableEntity, "for: "+msg, []problem{{Key: "for", Message: msg}})
+				return
+			}
+		}
+		action := "unpin story"
+		if pin {
+			action = "pin story"
+		}
+		report, err := s.opts.Backend.PinStory(r.Context(), id, section, d, actor(r))
+		s.storyAnswer(w, r, report, err, change{action: action, id: strconv.FormatInt(id, 10)}, "")
+	}
 }

@@ -86,6 +86,8 @@ func New(opts Options) *Console {
 	c.mux.HandleFunc("GET /admin/stories/{id}", c.editor(c.storyPage))
 	c.mux.HandleFunc("POST /admin/stories/{id}/hide", c.editor(c.hideStory))
 	c.mux.HandleFunc("POST /admin/stories/{id}/show", c.editor(c.showStory))
+	c.mux.HandleFunc("POST /admin/stories/{id}/pin", c.editor(c.pinStory(true)))
+	c.mux.HandleFunc("POST /admin/stories/{id}/unpin", c.editor(c.pinStory(false)))
 	c.mux.HandleFunc("GET /admin/audit", c.editor(c.auditPage))
 	c.mux.HandleFunc("/admin/", c.editor(c.notFound))
 	return c

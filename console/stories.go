@@ -63,6 +63,16 @@ type storyPage struct {
 	Copies  []store.Story
 	Explain string
 	Hidden  *store.HiddenStory
+	// Pins are the story's pins in force; Sections the sections it may be
+	// pinned to.
+	Pins     []pinView
+	Sections []sectionRow
+}
+
+// pinView is a pin as the story page shows it.
+type pinView struct {
+	Section string
+	Until   time.Time
 }
 
 func (c *Console) storyPage(w http.ResponseWriter, r *http.Request, s *session) {
@@ -96,6 +106,9 @@ func (c *Console) showStoryPage(w http.ResponseWriter, r *http.Request, s *sessi
 		if h, hidden, err = c.opts.Store.StoryHidden(r.Context(), st.ID); hidden {
 			page.Hidden = &h
 		}
+	}
+	if err == nil {
+		page.Pins, page.Sections, err = c.pinsOf(r.Context(), st.ID)
 	}
 	if err != nil {
 		v.Error = err.Error()

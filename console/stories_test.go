@@ -72,3 +72,49 @@ func TestHideStory(t *testing.T) {
 		t.Fatalf("audit log:\n%s", audit)
 	}
 }
+
+// TestPinStory: an editor pins the older of two stories to the top of
+// its section for six hours: it leads the section's feed and page; the
+// audit log records it; unpinning puts the newest first again.
+func TestPinStory(t *testing.T) {
+	d := newDesk(t)
+	c := d.client(t)
+	c.signIn("", adminToken)
+	token := c.csrf("/admin/sources/new")
+	c.do("POST", "/admin/sources", url.Values{"csrf": {token}, "id": {"harbour"}, "url": {d.partner + "/feeds/harbour.rss"}, "sections": {"nation"}})
+	c.do("POST", "/admin/sources/harbour/fetch", url.Values{"csrf": {token}})
+	firstTitle := func() string {
+		_, rss := d.get(t, "/feeds/nation.rss")
+		return regexpFind(t, `(?s)<item>.*?<title>([^<]+)</title>`, rss)
+	}
+	if got := firstTitle(); got != "Ferry timetable changes for the cold season" {
+		t.Fatalf("newest first before pinning: %q", got)
+	}
+	_, found := c.do("GET", "/admin/stories?q=rowing", nil)
+	href := regexpFind(t, `<a href="(/admin/stories/\d+)">Harbour rowing club wins regional cup</a>`, found)
+	res, body := c.do("POST", href+"/pin", url.Values{"csrf": {token}, "section": {"nation"}, "for": {"a fortnight"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="for-error">want a duration up to a week`) {
+		t.Fatalf("pin for a fortnight: %d\n%s", res.StatusCode, body)
+	}
+	if res, _ := c.do("POST", href+"/pin", url.Values{"csrf": {token}, "section": {"nation"}, "for": {"6h"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("pin: %d", res.StatusCode)
+	}
+	if got := firstTitle(); got != "Harbour rowing club wins regional cup" {
+		t.Fatalf("first in the feed after pinning: %q", got)
+	}
+	if _, page := d.get(t, "/sections/nation"); strings.Index(page, "Harbour rowing club") > strings.Index(page, "Ferry timetable") {
+		t.Error("the pinned story does not lead the section page")
+	}
+	_, page := c.do("GET", href, nil)
+	if !strings.Contains(page, "Pinned to the top of nation until") {
+		t.Fatalf("story page after pinning:\n%s", page)
+	}
+	_, audit := c.do("GET", "/admin/audit", nil)
+	if !strings.Contains(audit, "<td>admin token</td><td>pin story ") {
+		t.Fatalf("audit log lacks the pin:\n%s", audit)
+	}
+	c.do("POST", href+"/unpin", url.Values{"csrf": {token}, "section": {"nation"}})
+	if got := firstTitle(); got != "Ferry timetable changes for the cold season" {
+		t.Fatalf("first after unpinning: %q", got)
+	}
+}

@@ -228,3 +228,33 @@ func (b adminBackend) PreviewSource(ctx context.Context, rawURL string) (any, st
 	}
 	return p, p.Title, p.Categories, nil
 }
+
+// PinStory pins a story to the top of a section for d (0: unpins it). A
+// section showing every story is pinned under "", as the store reads it;
+// this daemon renders the section again when the pin ends.
+func (b adminBackend) PinStory(ctx context.Context, id int64, section string, d time.Duration, editor string) (any, error) {
+	g := b.d.current()
+	key := section
+	if sec, ok := g.cfg.Section(section); ok && sec.All {
+		key = ""
+	}
+	now := time.Now()
+	var err error
+	if d > 0 {
+		err = b.d.store.PinStory(ctx, id, key, now.Add(d), editor, now)
+	} else {
+		err = b.d.store.UnpinStory(ctx, id, key, now)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("story %d: %w", id, admin.ErrNoSuchStory)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.pub.Invalidate(section)
+	if d > 0 {
+		time.AfterFunc(d+time.Second, func() { b.d.current().pub.Invalidate(section) })
+		return map[string]any{"id": id, "section": section, "pinned_until": now.Add(d).UTC()}, nil
+	}
+	return map[string]any{"id": id, "section": section, "pinned": false}, nil
+}
