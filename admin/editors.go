@@ -19,7 +19,7 @@ import (
 // before and after (JSON; empty when there was none).
 type AuditEntry struct {
 	At     time.Time
-	Actor  string // "token (ADDR)" or the editor's name
+	Actor  string // "admin API (ADDR)" or the editor's name
 	Action string // e.g. "add source", "pause source", "import opml"
 	Target string // the entry's id, when there is one
 	Before string
@@ -40,7 +40,7 @@ func actor(r *http.Request) string {
 	if name, ok := r.Context().Value(actorKey{}).(string); ok && name != "" {
 		return name
 	}
-	return "token (" + r.RemoteAddr + ")"
+	return "admin API (" + r.RemoteAddr + ")"
 }
 
 // ServeAuthorized serves an admin API request whose client the caller has

@@ -50,7 +50,7 @@ func TestChangesAudited(t *testing.T) {
 		t.Fatalf("audit log has %d entries, want 1: %+v", len(h.audits), h.audits)
 	}
 	e := h.audits[0]
-	if e.Action != "pause source" || e.Target != "nation" || !strings.HasPrefix(e.Actor, "token (") ||
+	if e.Action != "pause source" || e.Target != "nation" || !strings.HasPrefix(e.Actor, "admin API (") ||
 		strings.Contains(e.Before, "paused") || !strings.Contains(e.After, `"paused":true`) {
 		t.Fatalf("audit entry %+v", e)
 	}
