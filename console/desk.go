@@ -52,7 +52,10 @@ func (c *Console) deskPage(w http.ResponseWriter, r *http.Request, s *session) {
 		why := ""
 		switch row.State {
 		case "failing":
-			why = fmt.Sprintf("failing: %d pulls in a row", row.Failures)
+			why = "failing: the last pull failed"
+			if row.Failures > 1 {
+				why = fmt.Sprintf("failing: the last %d pulls failed", row.Failures)
+			}
 		case "gone":
 			why = "gone: the partner answered 410 Gone"
 		}
