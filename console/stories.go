@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,7 +96,7 @@ func (c *Console) showStoryPage(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	if page.Copies, err = c.opts.Store.AllStoryCopies(r.Context(), feedID); err == nil {
 		var buf bytes.Buffer
-		err = route.WriteReport(r.Context(), &buf, c.opts.Config(), editorStories{c.opts.Store}, st, true)
+		err = route.WriteReport(r.Context(), &buf, c.opts.Config(), store.WithHidden{Store: c.opts.Store}, st, true)
 		page.Explain = buf.String()
 	}
 	if err == nil {
@@ -115,21 +114,6 @@ func (c *Console) showStoryPage(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	v.Title, v.Data = st.Title, page
 	c.render(w, r, status, "story", s, v)
-}
-
-// editorStories reads stories for the routing report, hidden ones too.
-type editorStories struct{ st *store.Store }
-
-func (e editorStories) StoryCopies(ctx context.Context, feedID string) ([]store.Story, error) {
-	return e.st.AllStoryCopies(ctx, feedID)
-}
-
-func (e editorStories) StorySections(ctx context.Context, id int64) ([]string, error) {
-	return e.st.StorySections(ctx, id)
-}
-
-func (e editorStories) FindStory(ctx context.Context, ref string) (store.Story, error) {
-	return e.st.FindAnyStory(ctx, ref)
 }
 
 // hideStory is POST /admin/stories/{id}/hide of the API, with the note.

@@ -64,7 +64,8 @@ func TestHideStory(t *testing.T) {
 		}
 	}
 	_, page = c.do("GET", href, nil)
-	if !strings.Contains(page, `id="hidden-state">Hidden from the site and every feed since`) || !strings.Contains(page, "by admin token: legal kill") {
+	if !strings.Contains(page, `id="hidden-state">Hidden from the site and every feed since`) || !strings.Contains(page, "by admin token: legal kill") ||
+		!strings.Contains(page, "stored in:") {
 		t.Fatalf("story page after hiding:\n%s", page)
 	}
 	_, audit := c.do("GET", "/admin/audit", nil)

@@ -201,3 +201,18 @@ func (s *Store) AllStoryCopies(ctx context.Context, feedID string) ([]Story, err
 	}
 	return storiesOf(rows), nil
 }
+
+// WithHidden reads stories as editors see them: FindStory and StoryCopies
+// include the stories editors hid (for `wirefeed route` and the console's
+// routing report).
+type WithHidden struct{ *Store }
+
+// FindStory is Store.FindAnyStory.
+func (w WithHidden) FindStory(ctx context.Context, ref string) (Story, error) {
+	return w.FindAnyStory(ctx, ref)
+}
+
+// StoryCopies is Store.AllStoryCopies.
+func (w WithHidden) StoryCopies(ctx context.Context, feedID string) ([]Story, error) {
+	return w.AllStoryCopies(ctx, feedID)
+}
