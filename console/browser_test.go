@@ -63,8 +63,10 @@ func TestBrowserDesk(t *testing.T) {
 		!strings.Contains(file, "/feeds/harbour.rss") || !strings.Contains(file, "# the Thai daily") {
 		t.Fatalf("config after adding harbour:\n%s", file)
 	}
-	// Pull it now, from the keyboard.
-	run(chromedp.Focus(`#source-harbour-gazette form[action$="/fetch"] button`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
+	// Pull it now, from the keyboard. The page has a notice already (the
+	// source added): drop it, so that the one waited for is the pull's.
+	run(chromedp.Evaluate(`document.querySelector('.notice')?.remove(); true`, nil),
+		chromedp.Focus(`#source-harbour-gazette form[action$="/fetch"] button`, chromedp.ByQuery), chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(`.notice`, chromedp.ByQuery), chromedp.Text(`.notice`, &text, chromedp.ByQuery))
 	if !strings.HasPrefix(text, "Pulled harbour-gazette:") {
 		t.Fatalf("pull now: %q", text)
