@@ -12,6 +12,7 @@ import (
 // sourceRow is a source as the sources table shows it.
 type sourceRow struct {
 	ID, Name, URL, State, LastError string
+	FeedURL                         string // where the feed is read, when not URL
 	LastSuccess, NextRun            string
 	Items, Priority, Failures       int
 	Paused                          bool
@@ -89,6 +90,7 @@ func (c *Console) sourceRows(r *http.Request, s *session) (rows []sourceRow, msg
 		}
 		if st := src.State; st != nil {
 			row.Items, row.Failures, row.LastError, row.Paused = st.ItemsSeen, st.Failures, st.LastError, st.Paused
+			row.FeedURL = st.FeedURL
 			row.LastSuccess, row.NextRun = stamp(st.LastSuccess), stamp(st.NextRun)
 		}
 		rows = append(rows, row)
