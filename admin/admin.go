@@ -46,6 +46,21 @@ type Backend interface {
 	// in the sections the current config routes them to (with dryRun,
 	// only says what would move), as a JSON-encodable report.
 	Reroute(ctx context.Context, since time.Duration, dryRun bool) (any, error)
+	// PreviewReroute says, as Reroute with dryRun, where every stored
+	// story would go under cfg, a config not saved.
+	PreviewReroute(ctx context.Context, cfg *config.Config) (any, error)
+	// HideStory hides a stored story from the site and every feed, for
+	// editor with note (ErrNoSuchStory, ErrHiddenAlready); ShowStory
+	// undoes it.
+	HideStory(ctx context.Context, id int64, editor, note string) (any, error)
+	ShowStory(ctx context.Context, id int64) (any, error)
+	// PreviewSource fetches a feed URL, or a page announcing a feed, as a
+	// new source's first pull would, saving nothing: the feed as a
+	// JSON-encodable value, its title and the categories its items use.
+	PreviewSource(ctx context.Context, rawURL string) (feed any, title string, categories []string, err error)
+	// PinStory pins a stored story to the top of a section for d (0:
+	// unpins it), for editor (ErrNoSuchStory).
+	PinStory(ctx context.Context, id int64, section string, d time.Duration, editor string) (any, error)
 }
 
 // Options configure a Server.
@@ -68,6 +83,8 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Audit, when set, records every change saved (see AuditEntry).
+	Audit func(ctx context.Context, e AuditEntry)
 }
 
 // Server is the admin API's http.Handler. It serves paths under /admin/.
@@ -113,6 +130,12 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("POST /admin/sources/{id}/resume", s.setPaused(false))
 	s.mux.HandleFunc("POST /admin/sources/{id}/fetch", s.fetch)
 	s.mux.HandleFunc("POST /admin/reroute", s.reroute)
+	s.mux.HandleFunc("POST /admin/sections/{id}/preview", s.previewSection)
+	s.mux.HandleFunc("POST /admin/sources/preview", s.previewSource)
+	s.mux.HandleFunc("POST /admin/stories/{id}/hide", s.hideStory)
+	s.mux.HandleFunc("POST /admin/stories/{id}/show", s.showStory)
+	s.mux.HandleFunc("POST /admin/stories/{id}/pin", s.pinStory(true))
+	s.mux.HandleFunc("POST /admin/stories/{id}/unpin", s.pinStory(false))
 	s.mux.HandleFunc("GET /admin/opml", s.exportOPML)
 	s.mux.HandleFunc("POST /admin/opml", s.importOPML)
 	s.mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
@@ -196,6 +219,8 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 			"POST /admin/sources/{id}/pause", "POST /admin/sources/{id}/resume", "POST /admin/sources/{id}/fetch",
 			"GET /admin/sections", "POST /admin/sections", "GET|PUT|PATCH|DELETE /admin/sections/{id}",
 			"GET /admin/opml", "POST /admin/opml", "POST /admin/reroute[?since=72h][&dry_run=true]",
+			"POST /admin/sections/{id}/preview", "POST /admin/sources/preview", "POST /admin/stories/{id}/hide", "POST /admin/stories/{id}/show",
+			"POST /admin/stories/{id}/pin", "POST /admin/stories/{id}/unpin",
 		},
 		"config": s.opts.ConfigPath,
 	})
@@ -241,6 +266,7 @@ func (s *Server) writeEntry(w http.ResponseWriter, r *http.Request, status int, 
 		s.internal(w, err)
 		return
 	}
+	w.Header().Set("ETag", EntryTag(views[0].raw))
 	writeJSON(w, status, views[0])
 }
 
@@ -301,7 +327,7 @@ func (s *Server) addEntry(list config.List) http.HandlerFunc {
 			writeError(w, http.StatusUnprocessableEntity, `"id" is required`, []problem{{Key: "id", Message: "required"}})
 			return
 		}
-		doc, ok := s.change(w, r, func(doc *config.Document) error { return doc.Add(list, fields) })
+		doc, ok := s.change(w, r, change{"add", list, id}, func(doc *config.Document) error { return doc.Add(list, fields) })
 		if ok {
 			w.Header().Set("Location", "/admin/"+string(list)+"/"+id)
 			s.writeEntry(w, r, http.StatusCreated, doc, list, id)
@@ -322,7 +348,12 @@ func (s *Server) changeEntry(list config.List, edit func(*config.Document, confi
 				[]problem{{Key: "id", Message: "cannot change"}})
 			return
 		}
-		doc, ok := s.change(w, r, func(doc *config.Document) error { return edit(doc, list, id, fields) })
+		doc, ok := s.change(w, r, change{strings.ToLower(r.Method), list, id}, func(doc *config.Document) error {
+			if err := checkTag(doc, list, id, r.Header.Get("If-Match")); err != nil {
+				return err
+			}
+			return edit(doc, list, id, fields)
+		})
 		if ok {
 			s.writeEntry(w, r, http.StatusOK, doc, list, id)
 		}
@@ -332,7 +363,12 @@ func (s *Server) changeEntry(list config.List, edit func(*config.Document, confi
 func (s *Server) deleteEntry(list config.List) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		if _, ok := s.change(w, r, func(doc *config.Document) error { return doc.Delete(list, id) }); ok {
+		if _, ok := s.change(w, r, change{"delete", list, id}, func(doc *config.Document) error {
+			if err := checkTag(doc, list, id, r.Header.Get("If-Match")); err != nil {
+				return err
+			}
+			return doc.Delete(list, id)
+		}); ok {
 			w.WriteHeader(http.StatusNoContent)
 		}
 	}
@@ -345,7 +381,11 @@ func (s *Server) setPaused(paused bool) http.HandlerFunc {
 		if !paused {
 			value = nil // not paused is the default: leave the key out
 		}
-		doc, ok := s.change(w, r, func(doc *config.Document) error {
+		action := "pause"
+		if !paused {
+			action = "resume"
+		}
+		doc, ok := s.change(w, r, change{action, config.Sources, id}, func(doc *config.Document) error {
 			return doc.Patch(config.Sources, id, config.Fields{"paused": value})
 		})
 		if ok {
@@ -379,13 +419,13 @@ func (e *refusal) Error() string { return e.msg }
 // change applies edit to the config file and reloads the daemon: the
 // edited config is validated as a whole, written atomically and applied.
 // It returns the saved document, or false after answering with why not.
-func (s *Server) change(w http.ResponseWriter, r *http.Request, edit func(*config.Document) error) (*config.Document, bool) {
+func (s *Server) change(w http.ResponseWriter, r *http.Request, what change, edit func(*config.Document) error) (*config.Document, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// An editor saving the file by hand between our read and our write
 	// makes Save refuse; the edit is then made again on the new file.
 	for attempt := 0; ; attempt++ {
-		doc, ok, retry := s.tryChange(w, r, edit, attempt < 2)
+		doc, ok, retry := s.tryChange(w, r, what, edit, attempt < 2)
 		if !retry {
 			return doc, ok
 		}
@@ -394,14 +434,18 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, edit func(*confi
 
 // tryChange is one attempt of change; retry reports that the file changed
 // meanwhile and nothing was answered yet (only when mayRetry).
-func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, edit func(*config.Document) error, mayRetry bool) (doc *config.Document, ok, retry bool) {
+func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, what change, edit func(*config.Document) error, mayRetry bool) (doc *config.Document, ok, retry bool) {
 	doc, err := s.opts.Config.Read(r.Context())
 	if err != nil {
 		s.internal(w, err)
 		return nil, false, false
 	}
+	before := entryJSON(doc, what.list, what.id)
 	var refused *refusal
 	switch err := edit(doc); {
+	case errors.Is(err, errStale):
+		writeError(w, http.StatusPreconditionFailed, err.Error(), nil)
+		return nil, false, false
 	case errors.Is(err, config.ErrNoSuchEntry):
 		writeError(w, http.StatusNotFound, err.Error(), nil)
 		return nil, false, false
@@ -415,7 +459,7 @@ func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, edit func(*co
 		writeError(w, http.StatusUnprocessableEntity, err.Error(), nil)
 		return nil, false, false
 	}
-	if err := s.opts.Config.Save(r.Context(), doc, "admin API ("+r.RemoteAddr+")"); err != nil {
+	if err := s.opts.Config.Save(r.Context(), doc, actor(r)); err != nil {
 		if errors.Is(err, config.ErrChangedMeanwhile) {
 			if mayRetry {
 				return nil, false, true
@@ -435,7 +479,8 @@ func (s *Server) tryChange(w http.ResponseWriter, r *http.Request, edit func(*co
 		s.internal(w, err)
 		return nil, false, false
 	}
-	s.opts.Log.Info("admin: config changed", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
+	s.opts.Log.Info("admin: config changed", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr, "by", actor(r))
+	s.audit(r, what, before, entryJSON(doc, what.list, what.id))
 	if err := s.opts.Backend.Reload(r.Context()); err != nil {
 		s.internal(w, fmt.Errorf("config saved but not applied: %w", err))
 		return nil, false, false
@@ -482,6 +527,8 @@ func (s *Server) reroute(w http.ResponseWriter, r *http.Request) {
 	}
 	if !dryRun {
 		s.opts.Log.Info("admin: stories rerouted", "remote", r.RemoteAddr)
+		summary, _ := json.Marshal(report)
+		s.audit(r, change{action: "reroute stories"}, "", string(summary))
 	}
 	writeJSON(w, http.StatusOK, report)
 }
@@ -508,7 +555,7 @@ func (s *Server) importOPML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var res opml.Result
-	_, ok := s.change(w, r, func(doc *config.Document) error {
+	_, ok := s.change(w, r, change{action: "import opml"}, func(doc *config.Document) error {
 		res, err = opml.Import(bytes.NewReader(body), doc, s.opts.Backend.Config(), r.URL.Query().Get("fallback"))
 		if err != nil || s.opts.CheckURL == nil {
 			return err

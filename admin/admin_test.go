@@ -69,6 +69,26 @@ func (d *fakeDaemon) Reroute(_ context.Context, since time.Duration, dryRun bool
 	return map[string]any{"since": since.String(), "dry_run": dryRun, "moved": 2}, nil
 }
 
+func (d *fakeDaemon) PreviewReroute(_ context.Context, cfg *config.Config) (any, error) {
+	return map[string]any{"dry_run": true, "sections": len(cfg.Sections)}, nil
+}
+
+func (d *fakeDaemon) HideStory(_ context.Context, id int64, editor, note string) (any, error) {
+	return map[string]any{"id": id, "hidden": true}, nil
+}
+
+func (d *fakeDaemon) ShowStory(_ context.Context, id int64) (any, error) {
+	return map[string]any{"id": id, "hidden": false}, nil
+}
+
+func (d *fakeDaemon) PreviewSource(_ context.Context, raw string) (any, string, []string, error) {
+	return map[string]any{"feed_url": raw}, "Kyodo News", []string{"Nation", "Weather"}, nil
+}
+
+func (d *fakeDaemon) PinStory(_ context.Context, id int64, section string, for_ time.Duration, editor string) (any, error) {
+	return map[string]any{"id": id, "section": section, "for": for_.String()}, nil
+}
+
 func (d *fakeDaemon) Config() *config.Config {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -81,6 +101,8 @@ type harness struct {
 	path    string
 	daemon  *fakeDaemon
 	srv     *httptest.Server
+	auditMu sync.Mutex
+	audits  []AuditEntry
 }
 
 func newHarness(t *testing.T) *harness {
@@ -107,6 +129,11 @@ func newHarness(t *testing.T) *harness {
 			return nil
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC) },
+		Audit: func(_ context.Context, e AuditEntry) {
+			h.auditMu.Lock()
+			defer h.auditMu.Unlock()
+			h.audits = append(h.audits, e)
+		},
 	})
 	h.srv = httptest.NewServer(api)
 	t.Cleanup(h.srv.Close)

@@ -2,9 +2,11 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"wirefeed/admin"
 	"wirefeed/aggregator"
 	"wirefeed/config"
 	"wirefeed/route"
@@ -72,13 +74,27 @@ func (b adminBackend) Reroute(ctx context.Context, since time.Duration, dryRun b
 		}
 		g.pub.Invalidate(changed...)
 	}
+	return rerouteReport(res, dryRun), nil
+}
+
+// PreviewReroute says where the stored stories would go under cfg.
+func (b adminBackend) PreviewReroute(ctx context.Context, cfg *config.Config) (any, error) {
+	res, err := Reroute(ctx, b.d.store, cfg, time.Time{}, true)
+	if err != nil {
+		return nil, err
+	}
+	return rerouteReport(res, true), nil
+}
+
+// rerouteReport is a reroute's result as the admin API answers it.
+func rerouteReport(res store.RerouteResult, dryRun bool) map[string]any {
 	stories := make([]map[string]any, 0, len(res.Stories))
 	for _, st := range res.Stories {
 		stories = append(stories, map[string]any{"id": st.ID, "source": st.SourceID, "title": st.Title,
 			"added": st.Added, "removed": st.Removed})
 	}
 	return map[string]any{"examined": res.Examined, "moved": res.Moved, "dry_run": dryRun,
-		"added": res.Added, "removed": res.Removed, "stories": stories}, nil
+		"added": res.Added, "removed": res.Removed, "stories": stories}
 }
 
 // SourceStates is each source's fetch state, as /status shows it.
@@ -147,4 +163,98 @@ func Reroute(ctx context.Context, st *store.Store, cfg *config.Config, from time
 			Summary: s.Summary, Content: s.Content, Categories: s.Categories})
 	}
 	return st.Reroute(ctx, from, sections, dryRun)
+}
+
+// audit records a change made through the admin API or the console in
+// the database's audit log; a failure to record is logged.
+func (d *Daemon) audit(ctx context.Context, e admin.AuditEntry) {
+	err := d.store.AddAudit(ctx, store.AuditRecord{At: e.At, Actor: e.Actor, Action: e.Action, Target: e.Target,
+		Before: e.Before, After: e.After})
+	if err != nil {
+		d.log.Error("audit log", "action", e.Action, "target", e.Target, "err", err)
+	}
+}
+
+// HideStory hides a stored story from the site and every feed; its
+// sections are rendered again here at once (other daemons follow the
+// database's section versions).
+func (b adminBackend) HideStory(ctx context.Context, id int64, editor, note string) (any, error) {
+	h, err := b.d.store.HideStory(ctx, id, editor, note, time.Now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("story %d: %w", id, admin.ErrNoSuchStory)
+	case errors.Is(err, store.ErrAlreadyHidden):
+		return nil, fmt.Errorf("story %d: %w", id, admin.ErrHiddenAlready)
+	case err != nil:
+		return nil, err
+	}
+	if err := b.invalidateStory(ctx, h.StoryID); err != nil {
+		return nil, err
+	}
+	return map[string]any{"id": h.StoryID, "feed_id": h.FeedID, "title": h.Title, "hidden": true,
+		"hidden_at": h.HiddenAt, "editor": h.Editor, "note": h.Note}, nil
+}
+
+// ShowStory undoes HideStory.
+func (b adminBackend) ShowStory(ctx context.Context, id int64) (any, error) {
+	err := b.d.store.ShowStory(ctx, id, time.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("story %d is not hidden: %w", id, admin.ErrNoSuchStory)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := b.invalidateStory(ctx, id); err != nil {
+		return nil, err
+	}
+	return map[string]any{"id": id, "hidden": false}, nil
+}
+
+// invalidateStory renders the sections of story id again.
+func (b adminBackend) invalidateStory(ctx context.Context, id int64) error {
+	sections, err := b.d.store.StorySections(ctx, id)
+	if err != nil {
+		return err
+	}
+	b.d.current().pub.Invalidate(sections...)
+	return nil
+}
+
+// PreviewSource fetches a would-be source's feed without storing it.
+func (b adminBackend) PreviewSource(ctx context.Context, rawURL string) (any, string, []string, error) {
+	p, err := b.d.current().agg.Preview(ctx, rawURL)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return p, p.Title, p.Categories, nil
+}
+
+// PinStory pins a story to the top of a section for d (0: unpins it). A
+// section showing every story is pinned under "", as the store reads it;
+// this daemon renders the section again when the pin ends.
+func (b adminBackend) PinStory(ctx context.Context, id int64, section string, d time.Duration, editor string) (any, error) {
+	g := b.d.current()
+	key := section
+	if sec, ok := g.cfg.Section(section); ok && sec.All {
+		key = ""
+	}
+	now := time.Now()
+	var err error
+	if d > 0 {
+		err = b.d.store.PinStory(ctx, id, key, now.Add(d), editor, now)
+	} else {
+		err = b.d.store.UnpinStory(ctx, id, key, now)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("story %d: %w", id, admin.ErrNoSuchStory)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.pub.Invalidate(section)
+	if d > 0 {
+		time.AfterFunc(d+time.Second, func() { b.d.current().pub.Invalidate(section) })
+		return map[string]any{"id": id, "section": section, "pinned_until": now.Add(d).UTC()}, nil
+	}
+	return map[string]any{"id": id, "section": section, "pinned": false}, nil
 }

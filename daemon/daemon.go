@@ -26,6 +26,7 @@ import (
 	"wirefeed/admin"
 	"wirefeed/aggregator"
 	"wirefeed/config"
+	"wirefeed/console"
 	"wirefeed/publisher"
 	"wirefeed/site"
 	"wirefeed/store"
@@ -65,6 +66,7 @@ type Daemon struct {
 	claims     *store.PullClaims // on PostgreSQL: every daemon pulls, each pull claimed; nil on SQLite
 	sched      *aggregator.Scheduler
 	admin      *admin.Server
+	console    *console.Console
 	web        *web.Handler
 
 	gen     atomic.Pointer[generation]
@@ -195,7 +197,9 @@ func (d *Daemon) openProcessState(cfg *config.Config) error {
 	}
 	d.admin = admin.New(admin.Options{
 		ConfigPath: cfg.Path, Config: configStore, Backend: adminBackend{d}, CheckURL: d.checkFeedURL, Log: d.log,
+		Audit: d.audit,
 	})
+	d.console = console.New(console.Options{API: d.admin, Store: d.store, Config: d.Config, Log: d.log})
 	d.web = web.New(d, web.Options{
 		Store: d.store, Log: d.log, Metrics: d.metrics.handler(), Observe: d.metrics.countRequest,
 		OperatorOnly: d.role == RolePull,

@@ -186,3 +186,7 @@ func (d *Daemon) shutdown(servers []*http.Server) error {
 // Admin is the admin API's handler (whether or not the config turns it
 // on: web checks).
 func (d *Daemon) Admin() http.Handler { return d.admin }
+
+// Console is the editors' console (whether or not the config turns the
+// admin API on: web checks).
+func (d *Daemon) Console() http.Handler { return d.console }

@@ -18,6 +18,7 @@ type atomFeed struct {
 	XMLName   xml.Name `xml:"feed"`
 	Xmlns     string   `xml:"xmlns,attr"`
 	MediaNS   string   `xml:"xmlns:media,attr"`
+	AtNS      string   `xml:"xmlns:at,attr,omitempty"`
 	Lang      string   `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	Title     string   `xml:"title"`
 	ID        string   `xml:"id"`
@@ -26,7 +27,10 @@ type atomFeed struct {
 	Generator string   `xml:"generator"`
 	Links     []feeds.AtomLink
 	Archive   *fhArchive
-	Entries   []*atomEntry
+	// Deleted come before the entries: RFC 4287's schema puts every
+	// extension element of a feed before its first entry.
+	Deleted []atomDeleted
+	Entries []*atomEntry
 }
 
 // FeedXml implements feeds.XmlFeed as gorilla/feeds' AtomFeed does: the
@@ -104,6 +108,10 @@ func renderAtom(f *feed) ([]byte, error) {
 			x.Source.ID = f.FeedsURL + "all.atom?source=" + url.QueryEscape(f.Entries[i].Partner.ID)
 		}
 		doc.Entries = append(doc.Entries, x)
+	}
+	for _, d := range f.Deleted {
+		doc.AtNS = tombstoneNS
+		doc.Deleted = append(doc.Deleted, atomDeleted{Ref: d.Ref, When: atomTime(d.When)})
 	}
 	return encodeXML(f, doc)
 }

@@ -46,6 +46,8 @@ type feed struct {
 	Complete bool
 	Updated  time.Time
 	Entries  []entry
+	// Deleted are the stories editors hid (Atom tombstones).
+	Deleted []deletedEntry
 }
 
 // selfURL is the address of the feed in the format with extension ext.

@@ -330,6 +330,9 @@ func (p *Publisher) render(ctx context.Context, sec config.Section, f *format) (
 		stories = stories[:limit]
 	}
 	fd := p.buildFeed(sec, stories)
+	if fd.Deleted, err = p.deletedEntries(ctx, query); err != nil {
+		return nil, err
+	}
 	if _, ok := p.reader.(ArchiveReader); ok {
 		// The page new stories go to; it links on to the older pages.
 		fd.Archive = []archiveLink{{Rel: "prev-archive", Name: archiveName(sec.ID, "current")}}

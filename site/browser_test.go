@@ -2,154 +2,33 @@ package site_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"wirefeed/internal/browsertest"
 )
 
-// The browser tests drive Debian's chromium, headless, one process for
-// the package. Without it a developer's run skips them, saying why; in CI
-// (CI=true) they fail, since .ci/run installs it.
+// The browser tests drive headless chromium through browsertest, one
+// process for the package.
+var browser browsertest.Browser
 
-var browser struct {
-	once   sync.Once
-	ctx    context.Context // the browser's; each test opens a tab in it
-	cancel func()
-	err    error
-}
+func needTool(t testing.TB, err error) { t.Helper(); browsertest.NeedTool(t, err) }
 
-// chromiumPath is Debian's chromium, or $WIREFEED_CHROMIUM.
-func chromiumPath() (string, error) {
-	if p := os.Getenv("WIREFEED_CHROMIUM"); p != "" {
-		return p, nil
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("chromium not found (apt-get install chromium fonts-noto-cjk fonts-thai-tlwg, or set WIREFEED_CHROMIUM)")
-}
+type consoleErrors = browsertest.Errors
 
-// needTool fails the test in CI, where the tool must be installed, and
-// skips it elsewhere.
-func needTool(t testing.TB, err error) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true and a tool the test needs is missing: %v", err)
-	}
-	t.Skipf("skipped: %v", err)
-}
-
-// newTab opens a tab of the shared browser, closed when the test ends,
-// and records what the page logs as errors.
-func newTab(t *testing.T) (context.Context, *consoleErrors) {
-	t.Helper()
-	browser.once.Do(startBrowser)
-	if browser.err != nil {
-		needTool(t, browser.err)
-	}
-	ctx, cancel := chromedp.NewContext(browser.ctx)
-	t.Cleanup(cancel)
-	errs := &consoleErrors{}
-	chromedp.ListenTarget(ctx, errs.listen)
-	if err := chromedp.Run(ctx, log.Enable(), runtime.Enable()); err != nil {
-		t.Fatal(err)
-	}
-	return ctx, errs
-}
-
-func startBrowser() {
-	path, err := chromiumPath()
-	if err != nil {
-		browser.err = err
-		return
-	}
-	dir, err := os.MkdirTemp("", "wirefeed-chromium-")
-	if err != nil {
-		browser.err = err
-		return
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.UserDataDir(dir),
-		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		// Without these Chromium dials out, and on a closed network its
-		// connections are refused.
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	if err := chromedp.Run(bctx); err != nil { // starts the process
-		cancelBrowser()
-		cancelAlloc()
-		browser.err = fmt.Errorf("start %s: %w", path, err)
-		return
-	}
-	browser.ctx = bctx
-	browser.cancel = func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(dir) }
-}
-
-// consoleErrors collects what pages report as errors: exceptions,
-// console.error, and the browser's own log entries of level error (a
-// refused Content-Security-Policy, a failed load).
-type consoleErrors struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (c *consoleErrors) listen(ev any) {
-	var msg string
-	switch ev := ev.(type) {
-	case *runtime.EventExceptionThrown:
-		msg = "exception: " + ev.ExceptionDetails.Text
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.APITypeError {
-			msg = "console.error"
-		}
-	case *log.EventEntryAdded:
-		if ev.Entry.Level == log.LevelError {
-			msg = ev.Entry.Text + " " + ev.Entry.URL
-		}
-	}
-	if msg != "" {
-		c.mu.Lock()
-		c.list = append(c.list, msg)
-		c.mu.Unlock()
-	}
-}
-
-func (c *consoleErrors) check(t *testing.T) {
-	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, e := range c.list {
-		t.Errorf("the browser reported an error: %s", e)
-	}
-}
+func newTab(t *testing.T) (context.Context, *consoleErrors) { t.Helper(); return browser.NewTab(t) }
 
 // run runs actions in the tab with a time limit.
 func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Run(ctx, actions...); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Run(t, ctx, actions...)
 }
 
 // boxesIn returns the characters of the first node matching sel that
@@ -306,7 +185,7 @@ func TestBrowserReading(t *testing.T) {
 	if dir := os.Getenv("WIREFEED_SCREENSHOTS"); dir != "" {
 		screenshots(t, ctx, dir, map[string]string{"front": s.base + "/", "section": s.base + "/sections/nation", "article": article})
 	}
-	errs.check(t)
+	errs.Check(t)
 }
 
 // screenshots saves each page at desktop and phone widths as

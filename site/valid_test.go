@@ -1,31 +1,17 @@
 package site_test
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"wirefeed/internal/browsertest"
 )
 
-// vnuJar finds the Nu Html Checker: $WIREFEED_VNU_JAR, else where .ci/run
-// installs the npm package vnu-jar.
-func vnuJar() (string, error) {
-	if p := os.Getenv("WIREFEED_VNU_JAR"); p != "" {
-		return p, nil
-	}
-	home, _ := os.UserHomeDir()
-	p := filepath.Join(home, ".cache", "wirefeed-vnu", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("vnu.jar not found at %s (npm install --prefix ~/.cache/wirefeed-vnu vnu-jar, or set WIREFEED_VNU_JAR)", p)
-	}
-	if _, err := exec.LookPath("java"); err != nil {
-		return "", errors.New("java not found: the Nu Html Checker runs on Java")
-	}
-	return p, nil
-}
+// vnuJar finds the Nu Html Checker (see browsertest.VNUJar).
+func vnuJar() (string, error) { return browsertest.VNUJar() }
 
 // TestPagesAreValidHTML checks every kind of page with the Nu Html
 // Checker, in one run of it.

@@ -17,7 +17,7 @@ func (s *Store) ArchivePage(ctx context.Context, sectionID string, n int) ([]Sto
 	var rows []storyRow
 	// Both read the page's own hundred ids by key, never every story of
 	// the section.
-	q := s.db.WithContext(ctx).Where("stories.id BETWEEN ? AND ?", lo, hi).Order("stories.id DESC")
+	q := s.db.WithContext(ctx).Where("stories.id BETWEEN ? AND ?", lo, hi).Where(notHidden).Order("stories.id DESC")
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0")
 	} else {

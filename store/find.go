@@ -18,12 +18,25 @@ import (
 // form (so tracking parameters, http/https and "www." do not matter).
 // Where several copies answer to ref (a link two partners carry), the one
 // whose link is ref exactly is preferred, then the published copy, then
-// the first stored. An unknown ref gives ErrNotFound.
+// the first stored. An unknown ref, or a story editors hid (HideStory),
+// gives ErrNotFound.
 func (s *Store) FindStory(ctx context.Context, ref string) (Story, error) {
+	return s.findStory(ctx, ref, false)
+}
+
+// FindAnyStory is FindStory, hidden stories included (for editors).
+func (s *Store) FindAnyStory(ctx context.Context, ref string) (Story, error) {
+	return s.findStory(ctx, ref, true)
+}
+
+func (s *Store) findStory(ctx context.Context, ref string, withHidden bool) (Story, error) {
 	ref = strings.TrimSpace(ref)
 	db := s.db.WithContext(ctx)
 	var found []storyRow
 	take := func(q *gorm.DB) error {
+		if !withHidden {
+			q = q.Where(notHidden)
+		}
 		return q.Order("duplicate_of").Order("id").Limit(50).Find(&found).Error
 	}
 	var err error

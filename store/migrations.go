@@ -80,6 +80,22 @@ var migrations = []migration{
 			`CREATE INDEX "idx_stories_source_canonical" ON "stories"("source_id","canonical_url")`,
 			`CREATE INDEX "idx_stories_primary_published" ON "stories"("duplicate_of","published" DESC,"id" DESC)`,
 			`CREATE INDEX "idx_stories_first_seen" ON "stories"("first_seen")`})},
+	{version: 12, name: "the editors' console: its audit log and editor accounts", up: execSQL(
+		[]string{"CREATE TABLE `audit_log` (`id` integer PRIMARY KEY AUTOINCREMENT, `at` datetime NOT NULL, `actor` text NOT NULL, `action` text NOT NULL, `target` text NOT NULL DEFAULT '', `before` text NOT NULL DEFAULT '', `after` text NOT NULL DEFAULT '')",
+			"CREATE INDEX `idx_audit_log_at` ON `audit_log`(`at`)",
+			"CREATE TABLE `editors` (`name` text PRIMARY KEY, `password_hash` text NOT NULL, `created_at` datetime NOT NULL)"},
+		[]string{`CREATE TABLE "audit_log" ("id" bigserial PRIMARY KEY, "at" timestamptz NOT NULL, "actor" text NOT NULL, "action" text NOT NULL, "target" text NOT NULL DEFAULT '', "before" text NOT NULL DEFAULT '', "after" text NOT NULL DEFAULT '')`,
+			`CREATE INDEX "idx_audit_log_at" ON "audit_log"("at")`,
+			`CREATE TABLE "editors" ("name" text PRIMARY KEY, "password_hash" text NOT NULL, "created_at" timestamptz NOT NULL)`})},
+	{version: 13, name: "stories editors hid from the site and every feed", up: execSQL(
+		[]string{"CREATE TABLE `story_hides` (`story_id` integer PRIMARY KEY, `hidden_at` datetime NOT NULL, `editor` text NOT NULL DEFAULT '', `note` text NOT NULL DEFAULT '')"},
+		[]string{`CREATE TABLE "story_hides" ("story_id" bigint PRIMARY KEY, "hidden_at" timestamptz NOT NULL, "editor" text NOT NULL DEFAULT '', "note" text NOT NULL DEFAULT '')`})},
+	{version: 14, name: "stories editors pinned to the top of a section until a time", up: execSQL(
+		[]string{"CREATE TABLE `story_pins` (`story_id` integer NOT NULL, `section_id` text NOT NULL, `pinned_at` datetime NOT NULL, `until` datetime NOT NULL, `editor` text NOT NULL DEFAULT '', PRIMARY KEY (`story_id`, `section_id`))",
+			// A section's pins, newest first, straight off an index.
+			"CREATE INDEX `idx_story_pins_section` ON `story_pins`(`section_id`, `pinned_at` DESC, `story_id` DESC)"},
+		[]string{`CREATE TABLE "story_pins" ("story_id" bigint NOT NULL, "section_id" text NOT NULL, "pinned_at" timestamptz NOT NULL, "until" timestamptz NOT NULL, "editor" text NOT NULL DEFAULT '', PRIMARY KEY ("story_id", "section_id"))`,
+			`CREATE INDEX "idx_story_pins_section" ON "story_pins"("section_id", "pinned_at" DESC, "story_id" DESC)`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

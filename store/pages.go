@@ -28,8 +28,20 @@ func CursorOf(st Story) Cursor { return Cursor{Published: st.Published.UTC(), ID
 // every section) after cursor, newest first, only those of source when
 // source is not "". It reads the same index SectionStories does.
 func (s *Store) SectionPage(ctx context.Context, sectionID, source string, after Cursor, limit int) ([]Story, error) {
+	now := time.Now()
+	var pinned []storyRow
+	if after.IsZero() && source == "" {
+		var err error
+		if pinned, err = s.pinnedStories(s.db.WithContext(ctx), sectionID, now); err != nil {
+			return nil, err
+		}
+		if len(pinned) >= limit {
+			return storiesOf(pinned[:limit]), nil
+		}
+	}
 	var rows []storyRow
-	q := s.db.WithContext(ctx).Limit(limit)
+	q := s.db.WithContext(ctx).Limit(limit-len(pinned)).Where(notHidden).
+		Where("stories.id NOT IN ("+activePins+")", sectionID, now.UTC())
 	published, id := "stories.published", "stories.id"
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0")
@@ -48,7 +60,7 @@ func (s *Store) SectionPage(ctx context.Context, sectionID, source string, after
 	if err := q.Order(published + " DESC").Order(id + " DESC").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: page of section %q after %d: %w", sectionID, after.ID, err)
 	}
-	return storiesOf(rows), nil
+	return storiesOf(append(pinned, rows...)), nil
 }
 
 // StoryRef is what a list of links to stories needs of each (a sitemap):
@@ -74,7 +86,7 @@ func (s *Store) StoryRefs(ctx context.Context, limit int) ([]StoryRef, error) {
 	}
 	err := s.db.WithContext(ctx).Model(&storyRow{}).
 		Select("id", "source_id", "title", "language", "published", "updated").
-		Where("duplicate_of = 0").Order("published DESC").Order("id DESC").Limit(limit).Scan(&rows).Error
+		Where("duplicate_of = 0").Where(notHidden).Order("published DESC").Order("id DESC").Limit(limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: newest stories: %w", err)
 	}

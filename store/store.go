@@ -197,10 +197,20 @@ func (s *Store) Source(ctx context.Context, id string) (Source, error) {
 var ErrNotFound = errors.New("not found")
 
 // SectionStories returns the newest limit stories routed to sectionID,
-// newest first. An empty sectionID means every story.
+// newest first, after the stories editors pinned there (PinStory). An
+// empty sectionID means every story.
 func (s *Store) SectionStories(ctx context.Context, sectionID string, limit int) ([]Story, error) {
+	now := time.Now()
+	pinned, err := s.pinnedStories(s.db.WithContext(ctx), sectionID, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(pinned) >= limit {
+		return storiesOf(pinned[:limit]), nil
+	}
 	var rows []storyRow
-	q := s.db.WithContext(ctx).Limit(limit)
+	q := s.db.WithContext(ctx).Limit(limit-len(pinned)).Where(notHidden).
+		Where("stories.id NOT IN ("+activePins+")", sectionID, now.UTC())
 	if sectionID == "" {
 		q = q.Where("duplicate_of = 0").Order("published DESC").Order("id DESC")
 	} else {
@@ -211,7 +221,7 @@ func (s *Store) SectionStories(ctx context.Context, sectionID string, limit int)
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: stories of section %q: %w", sectionID, err)
 	}
-	return storiesOf(rows), nil
+	return storiesOf(append(pinned, rows...)), nil
 }
 
 // StorySections returns the ids of the sections a story is routed to.
@@ -267,7 +277,7 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 // feedID, the published one first, then its alternates by first seen.
 func (s *Store) StoryCopies(ctx context.Context, feedID string) ([]Story, error) {
 	var rows []storyRow
-	err := s.db.WithContext(ctx).Where("feed_id = ?", feedID).
+	err := s.db.WithContext(ctx).Where("feed_id = ?", feedID).Where(notHidden).
 		Order("duplicate_of").Order("first_seen").Order("id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: copies of %q: %w", feedID, err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"wirefeed/config"
+	"wirefeed/console"
 	"wirefeed/publisher"
 	"wirefeed/site"
 	"wirefeed/store"
@@ -30,6 +31,9 @@ type Daemon interface {
 	Site() http.Handler
 	// Admin is the admin API's handler.
 	Admin() http.Handler
+	// Console is the editors' console, the admin API's pages for
+	// browsers.
+	Console() http.Handler
 	// Ready says whether the daemon does its work (serves, writes, and
 	// partners are pulled on schedule by it or another daemon), and why.
 	Ready(ctx context.Context) (ok bool, why string)
@@ -97,7 +101,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "404 page not found", http.StatusNotFound)
 			return
 		}
-		h.count("admin", w, r, h.daemon.Admin())
+		h.count("admin", w, r, h.admin(r))
 	case strings.HasPrefix(path, "/feeds/"):
 		h.count("feed", w, r, h.daemon.Publisher().Handler())
 	case site.Handles(path):
@@ -115,8 +119,17 @@ func (h *Handler) AdminOnly() http.Handler {
 			http.Error(w, "admin API off: set admin.token", http.StatusNotFound)
 			return
 		}
-		h.count("admin", w, r, h.daemon.Admin())
+		h.count("admin", w, r, h.admin(r))
 	})
+}
+
+// admin is the handler of a request under /admin/: the console's pages
+// for a browser, the JSON API for its clients (see console.Wants).
+func (h *Handler) admin(r *http.Request) http.Handler {
+	if console.Wants(r) {
+		return h.daemon.Console()
+	}
+	return h.daemon.Admin()
 }
 
 // StatusClientClosed is the status a response is counted under when the

@@ -22,6 +22,7 @@ type fakeDaemon struct {
 func (f fakeDaemon) Config() *config.Config               { return &config.Config{} }
 func (f fakeDaemon) Publisher() *publisher.Publisher      { return nil }
 func (f fakeDaemon) Admin() http.Handler                  { return http.NotFoundHandler() }
+func (f fakeDaemon) Console() http.Handler                { return http.NotFoundHandler() }
 func (f fakeDaemon) Site() http.Handler                   { return http.NotFoundHandler() }
 func (f fakeDaemon) Ready(context.Context) (bool, string) { return f.ready, f.why }
 func (f fakeDaemon) Leading() bool                        { return false }

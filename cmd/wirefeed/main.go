@@ -61,6 +61,7 @@ func commands() []command {
 		{"reroute", "", "place stored stories in the sections the current config routes them to (after rules or category maps changed)", runReroute},
 		{"config", "push [FILE] | pull", "with storage.postgres: save FILE (default the -config file) as the site's config, shared by every daemon, or print the current one", runConfig},
 		{"route", "[--explain] STORY", "show step by step why a stored story goes to its sections under the current config (STORY: its feed id, number or link)", runRoute},
+		{"admin", "add-user NAME", "add an editor account for the console (the password is read from standard input)", runAdmin},
 		{"demo", "", "run the daemon against built-in sample partner feeds (no network needed)", runDemo},
 		{"version", "", "print the version and exit", runVersion},
 	}

@@ -30,12 +30,13 @@ func runRoute(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
-	story, err := st.FindStory(ctx, args[0])
+	// A story editors hid is explained too: they may ask why it was where it was.
+	story, err := st.FindAnyStory(ctx, args[0])
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no story %q in %s: give the id a feed item carries (tag:…), the story's number in the store, or its link", args[0], cfg.Storage.Database())
 	}
 	if err != nil {
 		return err
 	}
-	return route.WriteReport(ctx, e.stdout, cfg, st, story, e.explain)
+	return route.WriteReport(ctx, e.stdout, cfg, store.WithHidden{Store: st}, story, e.explain)
 }
