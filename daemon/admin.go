@@ -253,7 +253,16 @@ func (b adminBackend) PinStory(ctx context.Context, id int64, section string, d 
 	}
 	g.pub.Invalidate(section)
 	if d > 0 {
-		time.AfterFunc(d+time.Second, func() { b.d.current().pub.Invalidate(section) })
+		// When the pin runs out, every daemon on the database re-renders
+		// the section (its change is announced), not this one only.
+		time.AfterFunc(d+time.Second, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := b.d.store.TouchSections(ctx, []string{key}, time.Now()); err != nil {
+				b.d.log.Warn("a pin ran out but its section could not be marked changed", "section", section, "err", err)
+			}
+			b.d.current().pub.Invalidate(section)
+		})
 		return map[string]any{"id": id, "section": section, "pinned_until": now.Add(d).UTC()}, nil
 	}
 	return map[string]any{"id": id, "section": section, "pinned": false}, nil

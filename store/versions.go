@@ -101,3 +101,16 @@ func (s *Store) SectionVersions(ctx context.Context) (map[string]int64, error) {
 	}
 	return out, nil
 }
+
+// TouchSections records that the given sections' content changed without
+// a write of stories (a pin that ran out): every daemon on the database
+// renders them afresh.
+func (s *Store) TouchSections(ctx context.Context, sections []string, now time.Time) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.bumpSections(tx, sections, now)
+	})
+	if err != nil {
+		return fmt.Errorf("store: touch sections: %w", err)
+	}
+	return nil
+}
