@@ -39,6 +39,10 @@ const Version = "0.1.0"
 // (a full disk, a lost database), not because of the partner.
 var ErrStore = errors.New("the database refused the write")
 
+// ErrLapsed stops a pull whose claim lapsed before its request was sent:
+// the daemon was paused past it, and another daemon pulls the source now.
+var ErrLapsed = errors.New("this daemon's claim on the pull lapsed (it was paused or cut off); another daemon pulls it")
+
 // MaxItemsPerFetch bounds how many items of one document are stored when
 // the config gives no fetch.max_items.
 const MaxItemsPerFetch = 1000
@@ -577,6 +581,9 @@ func (a *Aggregator) get(ctx context.Context, src config.Source, state store.Sou
 	known := state.FetchedURL == url
 	if known {
 		req.etag, req.lastModified = state.ETag, state.LastModified
+	}
+	if !store.FenceHolds(ctx) {
+		return nil, fmt.Errorf("not sent: %w", ErrLapsed)
 	}
 	resp, err := a.fetcher.get(ctx, req)
 	rec.Status, rep.header = resp.status, resp.header

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -381,5 +382,24 @@ func TestLimitsFailOneSourceOnly(t *testing.T) {
 		if reps[i].Err == nil || !strings.HasPrefix(reps[i].Err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q...", reps[i].Source, reps[i].Err, want)
 		}
+	}
+}
+
+// A pull whose claim lapsed by the daemon's own clock (it was paused past
+// it) sends no request: another daemon pulls the source now.
+func TestALapsedClaimSendsNoRequest(t *testing.T) {
+	h := newHarness(t)
+	p := newPartner(t, "nation.rss")
+	src := config.Source{ID: "misc", URL: p.URL, Fallback: "other"}
+	until := new(atomic.Int64)
+	until.Store(time.Now().Add(-time.Second).UnixNano())
+	ctx := store.WithFence(context.Background(), store.Fence{Name: "pull/misc", Holder: "paused", Now: time.Now, Until: until})
+	rep := h.agg.Fetch(ctx, src)
+	if !errors.Is(rep.Err, ErrLapsed) || p.requests != 0 {
+		t.Fatalf("lapsed claim: %v, %d requests sent", rep.Err, p.requests)
+	}
+	until.Store(time.Now().Add(time.Minute).UnixNano())
+	if rep := h.agg.Fetch(context.Background(), src); rep.Err != nil || p.requests != 1 {
+		t.Fatalf("without a fence: %v, %d requests", rep.Err, p.requests)
 	}
 }

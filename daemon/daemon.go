@@ -76,6 +76,7 @@ type Daemon struct {
 	serving  atomic.Bool            // Run is serving requests
 	leading  atomic.Bool            // this daemon holds the scheduler lease and pulls on schedule
 	lease    atomic.Pointer[lease]  // the scheduler lease as last taken or renewed
+	leaseEnd atomic.Int64           // when it lapses, Unix nanoseconds: the fence's store.Fence.Until
 	leaseErr atomic.Pointer[error]  // why the last renewal failed; nil after one succeeded
 	writeErr atomic.Pointer[failed] // the last failed database write of a pull; nil after one succeeded
 

@@ -60,6 +60,7 @@ func (d *Daemon) lead(ctx context.Context) error {
 	switch {
 	case held:
 		d.lease.Store(&lease{epoch: epoch, until: now.Add(LeaseTTL)})
+		d.leaseEnd.Store(now.Add(LeaseTTL).UnixNano())
 		if leading || !d.serving.Load() {
 			return nil
 		}
@@ -104,7 +105,7 @@ func (d *Daemon) gate(ctx context.Context, source string, due time.Time) (contex
 	if !d.leading.Load() || l == nil || !d.now().Before(l.until) {
 		return ctx, nil, false
 	}
-	return store.WithFence(ctx, store.Fence{Name: schedulerLease, Holder: d.holder, Epoch: l.epoch, Now: d.now}), nil, true
+	return store.WithFence(ctx, store.Fence{Name: schedulerLease, Holder: d.holder, Epoch: l.epoch, Now: d.now, Until: &d.leaseEnd}), nil, true
 }
 
 // watchLease runs lead every LeaseRenew until ctx is done, and takes over

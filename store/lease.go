@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync/atomic"
 	"errors"
 	"fmt"
 	"time"
@@ -78,6 +79,27 @@ type Fence struct {
 	Holder string
 	Epoch  int64
 	Now    func() time.Time
+	// Until, when not nil, holds when the lease lapses (Unix nanoseconds)
+	// as its holder last took or renewed it: see FenceHolds.
+	Until *atomic.Int64
+}
+
+// FenceHolds reports whether the lease ctx's fence names is still held by
+// its holder's own clock, the fence's Now (true without a fence, or
+// without Until).
+// A pull asks it right before it sends its request: a daemon paused past
+// its lease (SIGSTOP, a stalled machine) then sends nothing on waking,
+// before it could learn from the database that another daemon took over.
+func FenceHolds(ctx context.Context) bool {
+	f, ok := ctx.Value(fenceKey{}).(Fence)
+	if !ok || f.Until == nil {
+		return true
+	}
+	now := time.Now
+	if f.Now != nil {
+		now = f.Now
+	}
+	return now().UnixNano() < f.Until.Load()
 }
 
 type fenceKey struct{}

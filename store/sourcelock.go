@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync/atomic"
 	"fmt"
 	"time"
 )
@@ -93,12 +94,15 @@ func (c PullClaims) LapsedClaims(ctx context.Context) ([]string, error) {
 // renewals and releases the claim.
 func (c PullClaims) TryLockSource(ctx context.Context, id string) (context.Context, func(), bool, error) {
 	name := claimPrefix + id
-	held, epoch, err := c.Store.AcquireLease(ctx, name, c.Holder, c.now(), c.TTL)
+	start := c.now()
+	held, epoch, err := c.Store.AcquireLease(ctx, name, c.Holder, start, c.TTL)
 	if err != nil || !held {
 		return ctx, nil, false, err
 	}
+	until := new(atomic.Int64)
+	until.Store(start.Add(c.TTL).UnixNano())
 	pull, cancel := context.WithCancel(ctx)
-	pull = WithFence(pull, Fence{Name: name, Holder: c.Holder, Epoch: epoch, Now: c.now})
+	pull = WithFence(pull, Fence{Name: name, Holder: c.Holder, Epoch: epoch, Now: c.now, Until: until})
 	stop, renewed := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(renewed)
@@ -111,12 +115,14 @@ func (c PullClaims) TryLockSource(ctx context.Context, id string) (context.Conte
 			case <-tick.C:
 			}
 			renewCtx, done := context.WithTimeout(context.WithoutCancel(ctx), c.Renew)
-			still, e, err := c.Store.AcquireLease(renewCtx, name, c.Holder, c.now(), c.TTL)
+			at := c.now()
+			still, e, err := c.Store.AcquireLease(renewCtx, name, c.Holder, at, c.TTL)
 			done()
 			if err != nil || !still || e != epoch {
 				cancel() // the claim may lapse: stop before another daemon starts
 				return
 			}
+			until.Store(at.Add(c.TTL).UnixNano())
 		}
 	}()
 	return pull, func() {
