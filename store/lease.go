@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"sync/atomic"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"

@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
-	"sync/atomic"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
