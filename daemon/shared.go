@@ -79,10 +79,18 @@ func (d *Daemon) claimDue(g *generation, ids []string) ([]string, func()) {
 // daemon died or lost the database): within LeaseTTL+LeaseRenew of its
 // last renewal, a pull cut short is made again, once.
 func (d *Daemon) takeOverLapsed(ctx context.Context) {
-	ids, err := d.claims.LapsedClaims(ctx)
+	lapsed, err := d.claims.LapsedClaims(ctx)
 	if err != nil {
 		d.log.Warn("cannot look for lapsed pulls", "err", err)
 		return
+	}
+	var ids []string
+	for _, l := range lapsed {
+		// Only the claim as listed: one released or taken meanwhile (a
+		// pull that ended, another daemon's takeover) is left alone.
+		if won, err := d.claims.TakeOver(ctx, l); err == nil && won {
+			ids = append(ids, l.Source)
+		}
 	}
 	if len(ids) == 0 {
 		return

@@ -39,10 +39,19 @@ func TestPullClaims(t *testing.T) {
 		t.Fatalf("next due time: %v %v", won, err)
 	}
 	now = now.Add(10 * time.Second)
-	if lapsed, err := a.LapsedClaims(ctx); err != nil || len(lapsed) != 1 || lapsed[0] != "nation" {
-		t.Fatalf("lapsed claims = %v (%v), want [nation]", lapsed, err)
+	lapsed, err := a.LapsedClaims(ctx)
+	if err != nil || len(lapsed) != 1 || lapsed[0].Source != "nation" {
+		t.Fatalf("lapsed claims = %v (%v), want nation", lapsed, err)
 	}
-	// a takes the pull over; a stale release of its old claim leaves it held.
+	// Taking over is for the claim as listed: b's other daemon's listing,
+	// made before a took it, finds nothing to take.
+	if won, err := a.TakeOver(ctx, lapsed[0]); err != nil || !won {
+		t.Fatalf("take over: %v %v", won, err)
+	}
+	if won, _ := b.TakeOver(ctx, lapsed[0]); won {
+		t.Fatal("a lapsed claim was taken over twice")
+	}
+	// a pulls it; a stale release of its old claim leaves it held.
 	_, unlock, ok, err := a.TryLockSource(ctx, "nation")
 	if err != nil || !ok {
 		t.Fatalf("takeover: %v %v", ok, err)

@@ -70,20 +70,41 @@ func (c PullClaims) Release(ctx context.Context, id string, epoch int64) error {
 	return nil
 }
 
-// LapsedClaims lists the sources whose pull was claimed and never
-// released, and whose claim has lapsed: their daemon died or lost the
-// database mid-pull.
-func (c PullClaims) LapsedClaims(ctx context.Context) ([]string, error) {
-	var names []string
-	err := c.Store.db.WithContext(ctx).Raw("SELECT name FROM leases WHERE name LIKE ? AND holder <> '' AND until < ?",
-		claimPrefix+"%", c.now().UTC()).Scan(&names).Error
+// LapsedClaim is a pull claimed and never released, whose claim has
+// lapsed: its daemon died or lost the database mid-pull.
+type LapsedClaim struct {
+	Source string
+	Epoch  int64
+}
+
+// LapsedClaims lists the lapsed claims, for another daemon to take over
+// (TakeOver).
+func (c PullClaims) LapsedClaims(ctx context.Context) ([]LapsedClaim, error) {
+	var rows []leaseRow
+	err := c.Store.db.WithContext(ctx).Where("name LIKE ? AND holder <> '' AND until < ?", claimPrefix+"%", c.now().UTC()).
+		Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: lapsed claims: %w", err)
 	}
-	for i, n := range names {
-		names[i] = n[len(claimPrefix):]
+	out := make([]LapsedClaim, len(rows))
+	for i, r := range rows {
+		out[i] = LapsedClaim{Source: r.Name[len(claimPrefix):], Epoch: r.Epoch}
 	}
-	return names, nil
+	return out, nil
+}
+
+// TakeOver claims a lapsed pull for this daemon, if it is still the
+// lapsed claim l (not released or taken since it was listed), and reports
+// whether it did; the pull then locks its source as the claim's holder
+// (TryLockSource).
+func (c PullClaims) TakeOver(ctx context.Context, l LapsedClaim) (bool, error) {
+	now := c.now().UTC()
+	res := c.Store.db.WithContext(ctx).Exec("UPDATE leases SET epoch = epoch + 1, holder = ?, until = ? "+
+		"WHERE name = ? AND epoch = ? AND holder <> '' AND until < ?", c.Holder, now.Add(c.TTL), claimPrefix+l.Source, l.Epoch, now)
+	if res.Error != nil {
+		return false, fmt.Errorf("store: take over %s: %w", claimPrefix+l.Source, res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // TryLockSource takes the source's claim if it is free, lapsed or already
