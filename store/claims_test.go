@@ -51,6 +51,10 @@ func TestPullClaims(t *testing.T) {
 	if won, _ := b.TakeOver(ctx, lapsed[0]); won {
 		t.Fatal("a lapsed claim was taken over twice")
 	}
+	// The pull taken over stands for the due times up to now.
+	if won, _, _ := b.ClaimDue(ctx, "nation", due.Add(time.Minute)); won {
+		t.Fatal("a due time the takeover covers was claimed again")
+	}
 	// a pulls it; a stale release of its old claim leaves it held.
 	_, unlock, ok, err := a.TryLockSource(ctx, "nation")
 	if err != nil || !ok {

@@ -96,11 +96,13 @@ func (c PullClaims) LapsedClaims(ctx context.Context) ([]LapsedClaim, error) {
 // TakeOver claims a lapsed pull for this daemon, if it is still the
 // lapsed claim l (not released or taken since it was listed), and reports
 // whether it did; the pull then locks its source as the claim's holder
-// (TryLockSource).
+// (TryLockSource). The pull taken over reads the feed as it is now, so it
+// stands for every due time up to now: one falling due while it runs is
+// not pulled again.
 func (c PullClaims) TakeOver(ctx context.Context, l LapsedClaim) (bool, error) {
 	now := c.now().UTC()
-	res := c.Store.db.WithContext(ctx).Exec("UPDATE leases SET epoch = epoch + 1, holder = ?, until = ? "+
-		"WHERE name = ? AND epoch = ? AND holder <> '' AND until < ?", c.Holder, now.Add(c.TTL), claimPrefix+l.Source, l.Epoch, now)
+	res := c.Store.db.WithContext(ctx).Exec("UPDATE leases SET epoch = epoch + 1, holder = ?, until = ?, due = ? "+
+		"WHERE name = ? AND epoch = ? AND holder <> '' AND until < ?", c.Holder, now.Add(c.TTL), now, claimPrefix+l.Source, l.Epoch, now)
 	if res.Error != nil {
 		return false, fmt.Errorf("store: take over %s: %w", claimPrefix+l.Source, res.Error)
 	}
