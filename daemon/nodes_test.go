@@ -227,10 +227,20 @@ func TestThreeNodes(t *testing.T) {
 		t.Errorf("%d stories stored, want %d: each once", n, feeds)
 	}
 
-	// SIGSTOP a node past its claims' lease, then SIGCONT: no round after
-	// it wakes sees a feed twice.
+	// SIGSTOP a node past its claims' lease, then SIGCONT: nothing it
+	// claimed before is pulled again when it wakes, and no round after it
+	// wakes sees a feed twice. (Stopped and woken mid-round: a request
+	// whose sending the stop interrupted would only finish on waking,
+	// which no daemon can take back; mid-round none is in flight.)
+	midRound := func(r int64) {
+		waitRound(r)
+		for time.Now().Before(f.at(r).Add(period / 2)) {
+			time.Sleep(period / 20)
+		}
+	}
+	midRound(f.round(time.Now()) + 1)
 	nodes[2].cmd.Process.Signal(syscall.SIGSTOP)
-	waitRound(f.round(time.Now().Add(LeaseTTL + 2*time.Second)))
+	midRound(f.round(time.Now().Add(LeaseTTL + 2*time.Second)))
 	nodes[2].cmd.Process.Signal(syscall.SIGCONT)
 	woke := f.round(time.Now())
 	waitRound(woke + 4)
