@@ -1,10 +1,8 @@
 package console_test
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -15,8 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	"wirefeed/config"
 	"wirefeed/daemon"
+	"wirefeed/internal/daemontest"
 )
 
 // adminToken is the test daemon's admin token.
@@ -71,29 +69,8 @@ func newDesk(t *testing.T) *desk {
 	})))
 	partner := httptest.NewServer(mux)
 	t.Cleanup(partner.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	text := strings.NewReplacer("BASE", base, "DB", filepath.Join(t.TempDir(), "desk.db"), "PARTNER", partner.URL).Replace(testConfig)
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := daemon.Open(context.Background(), cfg, daemon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: d.Handler()}}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &desk{base: base, partner: partner.URL, path: path, daemon: d}
+	d := daemontest.Start(t, testConfig, nil, "PARTNER", partner.URL)
+	return &desk{base: d.Base, partner: partner.URL, path: d.Path, daemon: d.Daemon}
 }
 
 // file is config.yaml as it now is.

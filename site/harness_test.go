@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"wirefeed/config"
 	"wirefeed/daemon"
+	"wirefeed/internal/daemontest"
 )
 
 // testSite is a daemon fed by test partner feeds (testdata/*.rss, text
@@ -75,35 +74,14 @@ func newTestSite(t testing.TB, extra ...string) *testSite {
 	t.Helper()
 	partner := httptest.NewServer(partnerHandler(t))
 	t.Cleanup(partner.Close)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	text := strings.NewReplacer("BASE", base, "DB", filepath.Join(t.TempDir(), "site.db"),
-		"PARTNERHOST", strings.TrimPrefix(partner.URL, "http://"), "PARTNER", partner.URL).Replace(testConfig + strings.Join(extra, ""))
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := daemon.Open(context.Background(), cfg, daemon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	for _, rep := range d.Aggregator().FetchAll(context.Background()) {
-		if rep.Err != nil {
-			t.Fatalf("pull %s: %v", rep.Source, rep.Err)
+	d := daemontest.Start(t, testConfig+strings.Join(extra, ""), func(d *daemon.Daemon) {
+		for _, rep := range d.Aggregator().FetchAll(context.Background()) {
+			if rep.Err != nil {
+				t.Fatalf("pull %s: %v", rep.Source, rep.Err)
+			}
 		}
-	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: d.Handler()}}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &testSite{base: base, partner: partner, daemon: d}
+	}, "PARTNERHOST", strings.TrimPrefix(partner.URL, "http://"), "PARTNER", partner.URL)
+	return &testSite{base: d.Base, partner: partner, daemon: d.Daemon}
 }
 
 // partnerHandler serves the test feeds, with PARTNER replaced by the
