@@ -20,9 +20,8 @@ var ErrHiddenAlready = errors.New("the story is hidden already")
 // the stored story (its number) leaves the site and every feed (Atom
 // announces it with a tombstone), recorded with the note in the audit log.
 func (s *Server) hideStory(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("story %q: want the story's number", r.PathValue("id")), nil)
+	id, ok := storyID(w, r)
+	if !ok {
 		return
 	}
 	fields, ok := readFields(w, r)
@@ -41,13 +40,22 @@ func (s *Server) hideStory(w http.ResponseWriter, r *http.Request) {
 // showStory answers POST /admin/stories/{id}/show: a hidden story comes
 // back where it was.
 func (s *Server) showStory(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("story %q: want the story's number", r.PathValue("id")), nil)
+	id, ok := storyID(w, r)
+	if !ok {
 		return
 	}
 	report, err := s.opts.Backend.ShowStory(r.Context(), id)
 	s.storyAnswer(w, r, report, err, change{action: "show story", id: strconv.FormatInt(id, 10)}, "")
+}
+
+// storyID reads the story's number from the path, or answers 404.
+func storyID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("story %q: want the story's number", r.PathValue("id")), nil)
+		return 0, false
+	}
+	return id, true
 }
 
 // storyAnswer answers an editorial action on a story and records it.
@@ -83,9 +91,8 @@ const maxPin = 7 * 24 * time.Hour
 // {"section": …} ends it.
 func (s *Server) pinStory(pin bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id <= 0 {
-			writeError(w, http.StatusNotFound, fmt.Sprintf("story %q: want the story's number", r.PathValue("id")), nil)
+		id, ok := storyID(w, r)
+		if !ok {
 			return
 		}
 		fields, ok := readFields(w, r)
@@ -101,6 +108,7 @@ func (s *Server) pinStory(pin bool) http.HandlerFunc {
 		var d time.Duration
 		if pin {
 			text, _ := fields["for"].(string)
+			var err error
 			if d, err = time.ParseDuration(text); err != nil || d <= 0 || d > maxPin {
 				msg := fmt.Sprintf("want a duration up to a week, such as 6h, got %q", text)
 				writeError(w, http.StatusUnprocessableEntity, "for: "+msg, []problem{{Key: "for", Message: msg}})
