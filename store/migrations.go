@@ -96,6 +96,10 @@ var migrations = []migration{
 			"CREATE INDEX `idx_story_pins_section` ON `story_pins`(`section_id`, `pinned_at` DESC, `story_id` DESC)"},
 		[]string{`CREATE TABLE "story_pins" ("story_id" bigint NOT NULL, "section_id" text NOT NULL, "pinned_at" timestamptz NOT NULL, "until" timestamptz NOT NULL, "editor" text NOT NULL DEFAULT '', PRIMARY KEY ("story_id", "section_id"))`,
 			`CREATE INDEX "idx_story_pins_section" ON "story_pins"("section_id", "pinned_at" DESC, "story_id" DESC)`})},
+	{version: 15, name: "a lighter full-text index: contentless, rows only, about a fifth of the cost a story", up: lighterSearch},
+	{version: 16, name: "drop the stories' indexes that longer ones already cover", up: execSQL(
+		[]string{"DROP INDEX IF EXISTS `idx_stories_duplicate_of`", "DROP INDEX IF EXISTS `idx_stories_undated`"},
+		[]string{`DROP INDEX IF EXISTS "idx_stories_duplicate_of"`, `DROP INDEX IF EXISTS "idx_stories_undated"`})},
 }
 
 // migration is one numbered change of the schema (or of the data it

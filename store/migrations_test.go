@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -173,6 +174,10 @@ func TestOpenEmptyDatabaseMigratesToLatest(t *testing.T) {
 		t.Fatalf("schema version = %d, %v; want %d", v, err, latestVersion())
 	}
 	missing, err := missingFromV1(s.db, s.db.Dialector.Name())
+	// Migration 16 drops these: longer indexes begin with their columns.
+	missing = slices.DeleteFunc(missing, func(m string) bool {
+		return m == "index idx_stories_duplicate_of"
+	})
 	if err != nil || len(missing) > 0 {
 		t.Fatalf("missing after migrating: %v, %v", missing, err)
 	}

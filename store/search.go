@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -17,10 +18,12 @@ import (
 //   - each story carries search_text, its title's and summary's text in
 //     lower case, written with the story in the same statement (insert and
 //     edit) and gone with it (prune);
-//   - SQLite indexes it in story_search, an FTS5 table with the trigram
-//     tokenizer (any substring of three or more characters is found, so
-//     Thai and Japanese, written without spaces, are searched like any
-//     language), kept in step by triggers on stories;
+//   - SQLite indexes it in story_search, a contentless FTS5 table with the
+//     trigram tokenizer and no positions (detail=none), kept in step by
+//     triggers on stories: it tells which stories hold every trigram of a
+//     search, and LIKE on search_text keeps those holding the text itself,
+//     so any substring of three or more characters is found (Thai and
+//     Japanese, written without spaces, are searched like any language);
 //   - PostgreSQL indexes it with pg_trgm's GIN trigram index when the
 //     extension can be had (see createTrigramIndex), which LIKE '%text%'
 //     uses; without it the same query scans the stories;
@@ -55,47 +58,108 @@ func searchText(title, summary string) string {
 
 // FilterStories returns the newest f.Limit stories of section sectionID
 // ("" for every published story) that pass f, newest first.
+//
+// A search text is looked for among the section's newest ShortQueryWindow
+// stories first: a frequent one (a word in a story in twenty) is answered
+// there, at a bounded cost, where the index would offer most of the store
+// as candidates. Only when those hold fewer than f.Limit matches is
+// every story searched through the index.
 func (s *Store) FilterStories(ctx context.Context, sectionID string, f Filter) ([]Story, error) {
-	q := s.db.WithContext(ctx).Limit(max(f.Limit, 1))
-	if sectionID == "" {
-		q = q.Where("stories.duplicate_of = 0").Order("stories.published DESC").Order("stories.id DESC")
-	} else {
-		q = q.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
-			Where("story_sections.section_id = ?", sectionID).
-			Order("story_sections.published DESC").Order("story_sections.story_id DESC")
+	limit := max(f.Limit, 1)
+	text := strings.ToLower(strings.TrimSpace(f.Text))
+	find := func(narrow func(q *gorm.DB) *gorm.DB) ([]storyRow, error) {
+		q := s.db.WithContext(ctx).Limit(limit)
+		if sectionID == "" {
+			q = q.Where("stories.duplicate_of = 0").Order("stories.published DESC").Order("stories.id DESC")
+		} else {
+			q = q.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
+				Where("story_sections.section_id = ?", sectionID).
+				Order("story_sections.published DESC").Order("story_sections.story_id DESC")
+		}
+		if f.Source != "" {
+			q = q.Where("stories.source_id = ?", f.Source)
+		}
+		var rows []storyRow
+		if err := narrow(q).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("store: search section %q: %w", sectionID, err)
+		}
+		return rows, nil
 	}
-	if f.Source != "" {
-		q = q.Where("stories.source_id = ?", f.Source)
+	if text == "" {
+		rows, err := find(func(q *gorm.DB) *gorm.DB { return q })
+		return storiesOf(rows), err
 	}
-	if text := strings.ToLower(strings.TrimSpace(f.Text)); text != "" {
-		q = s.matchText(q, sectionID, text)
+	like := "%" + likeEscaper.Replace(text) + "%"
+	since, err := s.newestWindow(ctx, sectionID)
+	if err != nil {
+		return nil, err
 	}
-	var rows []storyRow
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: search section %q: %w", sectionID, err)
+	rows, err := find(func(q *gorm.DB) *gorm.DB {
+		if sectionID == "" {
+			q = q.Where("stories.published >= ?", since)
+		} else {
+			q = q.Where("story_sections.published >= ?", since)
+		}
+		return q.Where(`stories.search_text LIKE ? ESCAPE '\'`, like)
+	})
+	if err != nil || len(rows) == limit || utf8.RuneCountInString(text) < 3 {
+		return storiesOf(rows), err
 	}
-	return storiesOf(rows), nil
+	rows, err = find(func(q *gorm.DB) *gorm.DB {
+		q = q.Where(`stories.search_text LIKE ? ESCAPE '\'`, like)
+		if isPostgres(s.db) {
+			return q // pg_trgm's index answers the LIKE itself
+		}
+		// story_search finds the stories holding every trigram of the
+		// text; the LIKE keeps those holding the text itself.
+		return q.Where("stories.id IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", trigramQuery(text))
+	})
+	return storiesOf(rows), err
 }
 
-// matchText narrows q to stories whose search_text contains text (lower
-// case, not empty).
-func (s *Store) matchText(q *gorm.DB, sectionID, text string) *gorm.DB {
-	like := "%" + likeEscaper.Replace(text) + "%"
-	if utf8.RuneCountInString(text) < 3 {
-		window := s.db.Table("story_sections").Select("story_id").Where("section_id = ?", sectionID).
-			Order("published DESC").Order("story_id DESC").Limit(ShortQueryWindow)
-		if sectionID == "" {
-			window = s.db.Table("stories").Select("id").Where("duplicate_of = 0").
-				Order("published DESC").Order("id DESC").Limit(ShortQueryWindow)
+// newestWindow returns the publication time of the section's
+// ShortQueryWindow-th newest story (every section's for ""), read off the
+// index: the stories published since are the window searched first. With
+// fewer stories, the zero time.
+func (s *Store) newestWindow(ctx context.Context, sectionID string) (time.Time, error) {
+	q := s.db.WithContext(ctx).Table("story_sections").Select("published").Where("section_id = ?", sectionID).
+		Order("published DESC")
+	if sectionID == "" {
+		q = s.db.WithContext(ctx).Table("stories").Select("published").Where("duplicate_of = 0").
+			Order("published DESC").Order("id DESC")
+	}
+	var times []time.Time
+	if err := q.Offset(ShortQueryWindow-1).Limit(1).Pluck("published", &times).Error; err != nil {
+		return time.Time{}, fmt.Errorf("store: search section %q: %w", sectionID, err)
+	}
+	if len(times) == 0 {
+		return time.Time{}, nil
+	}
+	return times[0], nil
+}
+
+// maxQueryTrigrams bounds the trigrams a search looks up in story_search:
+// a longer text is still matched in full by the LIKE, among the stories
+// holding the trigrams looked up.
+const maxQueryTrigrams = 32
+
+// trigramQuery is the FTS5 query for the stories holding every distinct
+// trigram of text (three characters or more), each a quoted string: the
+// trigram tokenizer reads a three-character string as one token, and the
+// index keeps no positions to match a longer phrase with.
+func trigramQuery(text string) string {
+	rs := []rune(text)
+	seen := map[string]bool{}
+	var terms []string
+	for i := 0; i+3 <= len(rs) && len(terms) < maxQueryTrigrams; i++ {
+		t := string(rs[i : i+3])
+		if seen[t] {
+			continue
 		}
-		return q.Where("stories.id IN (?)", window).Where(`stories.search_text LIKE ? ESCAPE '\'`, like)
+		seen[t] = true
+		terms = append(terms, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
 	}
-	if isPostgres(s.db) {
-		return q.Where(`stories.search_text LIKE ? ESCAPE '\'`, like)
-	}
-	// One FTS5 phrase: the trigram tokenizer finds it as a substring.
-	phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
-	return q.Where("stories.id IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", phrase)
+	return strings.Join(terms, " AND ")
 }
 
 // likeEscaper escapes LIKE's wildcards (with ESCAPE '\').

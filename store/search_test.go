@@ -195,3 +195,26 @@ func TestConcurrentSearchesShareABoundedPool(t *testing.T) {
 		t.Errorf("%d connections open (limit %d), want at most %d", st.OpenConnections, st.MaxOpenConnections, bound)
 	}
 }
+
+// The index finds the stories holding every trigram of a search; only
+// those holding the text itself are answered, however long the text.
+func TestSearchMatchesTheTextNotItsTrigrams(t *testing.T) {
+	s, _ := openTemp(t)
+	scattered := story("scattered", 0, "nation")
+	scattered.Title, scattered.Summary = "xyzabc", "<p>bcdyy</p>"
+	long := story("long", 1, "nation")
+	long.Title = "Typhoon Shanshan makes landfall on Kyushu with record rainfall expected"
+	mustSave(t, s, "nation", []Story{scattered, long}, t0)
+	for q, want := range map[string]string{
+		"abcd":   "", // abc and bcd are both there, not together
+		"zabc":   "scattered",
+		"xyzabc": "scattered",
+		"typhoon shanshan makes landfall on kyushu with record rainfall": "long",
+		// Differs from the title after the trigrams looked up.
+		"typhoon shanshan makes landfall on kyushu with record snowfall": "",
+	} {
+		if got := strings.Join(search(t, s, "nation", Filter{Text: q}), " "); got != want {
+			t.Errorf("%q = %q, want %q", q, got, want)
+		}
+	}
+}
