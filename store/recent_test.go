@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -54,5 +55,48 @@ func TestRecentIndexEvictsStoriesLeavingTheWindow(t *testing.T) {
 	}
 	if _, ok := r.stories[3]; !ok || !slices.Equal(r.order, []int64{3}) {
 		t.Errorf("story 3 evicted or order wrong: %v", r.order)
+	}
+}
+
+// The index holds at most its capacity, the newest stories, however many
+// the window holds, and a new process starts from that many rows: a copy
+// of a story among them is still found by its text.
+func TestRecentIndexIsBoundedAndStartsFromTheNewest(t *testing.T) {
+	s, where := openTemp(t)
+	s.recent.capacity = 30
+	ctx := context.Background()
+	for n := range 3 {
+		mustSave(t, s, "nation", deskStories(n), t0.Add(time.Duration(n)*time.Minute))
+		if got := len(s.recent.stories); got > 30 {
+			t.Fatalf("after fetch %d the index holds %d stories, capacity 30", n, got)
+		}
+	}
+	var newest int64
+	if err := s.db.Model(&storyRow{}).Select("MAX(id)").Scan(&newest).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.recent.sync(s.db, t0.Add(time.Hour), s.duplicateWindow()); err != nil {
+		t.Fatal(err)
+	}
+	for id := newest - 29; id <= newest; id++ {
+		if _, ok := s.recent.stories[id]; !ok {
+			t.Errorf("story %d, among the newest 30 of %d, is not held", id, newest)
+		}
+	}
+
+	other := reopenTestDB(t, where)
+	other.recent.capacity = 30
+	copied := deskStories(2)[45] // among the newest 30
+	copied.Key, copied.GUID, copied.Link = "g:copy", "copy", "https://other.example/copy"
+	copied.PublicID = "tag:news.example.com,2026:jiji/copy"
+	res, err := other.SaveStories(ctx, "jiji", []Story{copied}, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Duplicates != 1 {
+		t.Errorf("a copy of a story the index holds: %+v, want it found as a duplicate", res)
+	}
+	if got := len(other.recent.stories); got > 30 || got == 0 {
+		t.Errorf("a new process's index holds %d stories, want 1 to 30", got)
 	}
 }
