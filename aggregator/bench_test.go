@@ -1,8 +1,6 @@
 package aggregator
 
 import (
-	"wirefeed/internal/wiretext"
-
 	"bytes"
 	"context"
 	"fmt"
@@ -22,40 +20,13 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"wirefeed/config"
+	"wirefeed/internal/benchfeed"
+	"wirefeed/internal/wiretext"
 	"wirefeed/store"
 )
 
-// benchItems is the number of items per generated feed; with the text below
-// a feed is about 75 KB, like a real wire's.
-const benchItems = 50
-
-// writeBenchFeed writes feed number n: an RSS 2.0 document of benchItems new
-// stories, each with the fields a wire sends (about 1.5 KB of HTML).
-func writeBenchFeed(w *bytes.Buffer, n int) {
-	w.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
-<channel><title>Bench wire</title><link>https://wire.example/</link><description>Generated</description><language>en</language>
-`)
-	categories := []string{"Politics", "Economy", "Sports", "Other"}
-	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.FixedZone("", 9*3600))
-	for i := range benchItems {
-		id := strconv.Itoa(n) + "-" + strconv.Itoa(i)
-		seed := uint64(n)*benchItems + uint64(i)
-		text := func(part uint64, words int) string { return wiretext.Words(seed<<3|part, words) }
-		fmt.Fprintf(w, `<item><title>%s</title>
-<link>https://wire.example/news/%s</link><guid isPermaLink="false">wire-%s</guid>
-<pubDate>%s</pubDate><dc:creator>Staff reporter %d</dc:creator><category>%s</category>
-<description><![CDATA[<p>%s.</p>]]></description>
-<content:encoded><![CDATA[<p>%s.</p>
-<p>%s.</p>
-<p>%s.</p>
-<p>%s.</p>]]></content:encoded>
-</item>
-`, text(0, 9), id, id, base.Add(time.Duration(n*benchItems+i)*time.Minute).Format(time.RFC1123Z), i%7, categories[i%4],
-			text(1, 36), text(1, 30), text(2, 40), text(3, 40), text(4, 30))
-	}
-	w.WriteString("</channel></rss>\n")
-}
+// benchItems is the number of items per generated feed (benchfeed.Items).
+const benchItems = benchfeed.Items
 
 // cpuTime returns the process's user+system CPU time so far.
 func cpuTime(b *testing.B) time.Duration {
@@ -87,7 +58,7 @@ func BenchmarkIngest(b *testing.B) {
 		for n := 0; b.Loop(); n++ {
 			b.StopTimer()
 			buf.Reset()
-			writeBenchFeed(&buf, n)
+			benchfeed.Write(&buf, n, 0)
 			b.SetBytes(int64(buf.Len()))
 			c0 := cpuTime(b)
 			b.StartTimer()
@@ -102,7 +73,7 @@ func BenchmarkIngest(b *testing.B) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/feed/"))
 			var buf bytes.Buffer
-			writeBenchFeed(&buf, n)
+			benchfeed.Write(&buf, n, 0)
 			w.Header().Set("Content-Type", "application/rss+xml")
 			w.Write(buf.Bytes())
 		}))
