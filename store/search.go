@@ -15,13 +15,14 @@ import (
 // Searching a section's stories (?q= and ?source= on the feeds) is answered
 // from indexes over every stored story, never from a window of the newest:
 //
-//   - each story carries search_text, its title's and summary's text in
-//     lower case, written with the story in the same statement (insert and
-//     edit) and gone with it (prune);
+//   - each story's search_text, its title's and summary's text in lower
+//     case, is a row of story_texts, written in the same transaction as the
+//     story (insert and edit) and gone with it (prune);
 //   - SQLite indexes it in story_search, a contentless FTS5 table with the
 //     trigram tokenizer and no positions (detail=none), kept in step by
 //     triggers on stories: it tells which stories hold every trigram of a
-//     search, and LIKE on search_text keeps those holding the text itself,
+//     search, and LIKE on story_texts.search_text keeps those holding the
+//     text itself,
 //     so any substring of three or more characters is found (Thai and
 //     Japanese, written without spaces, are searched like any language);
 //   - PostgreSQL indexes it with pg_trgm's GIN trigram index when the
@@ -56,72 +57,137 @@ func searchText(title, summary string) string {
 	return strings.ToLower(htmltext.TextOrHTML(title) + "\n" + htmltext.Text(summary))
 }
 
+// Searching for a text, FilterStories takes the cheapest of three ways
+// that still answers exactly, each walk newest first and stopping at the
+// limit:
+//
+//  1. the section's newest ShortQueryWindow stories, with LIKE: a text in
+//     the news now is answered there (and one of fewer than three
+//     characters is only looked for there);
+//  2. when story_search offers denseCandidates stories or more (a
+//     frequent word, not in the newest stories), the newest denseWindow,
+//     with LIKE: reading every candidate would cost far more than walking
+//     until the limit is reached;
+//  3. the candidates story_search offers, with LIKE.
+const (
+	denseCandidates = 4000
+	denseWindow     = 5000
+)
+
 // FilterStories returns the newest f.Limit stories of section sectionID
 // ("" for every published story) that pass f, newest first.
-//
-// A search text is looked for among the section's newest ShortQueryWindow
-// stories first: a frequent one (a word in a story in twenty) is answered
-// there, at a bounded cost, where the index would offer most of the store
-// as candidates. Only when those hold fewer than f.Limit matches is
-// every story searched through the index.
 func (s *Store) FilterStories(ctx context.Context, sectionID string, f Filter) ([]Story, error) {
-	limit := max(f.Limit, 1)
-	text := strings.ToLower(strings.TrimSpace(f.Text))
-	find := func(narrow func(q *gorm.DB) *gorm.DB) ([]storyRow, error) {
-		q := s.db.WithContext(ctx).Limit(limit)
-		if sectionID == "" {
-			q = q.Where("stories.duplicate_of = 0").Order("stories.published DESC").Order("stories.id DESC")
-		} else {
-			q = q.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
-				Where("story_sections.section_id = ?", sectionID).
-				Order("story_sections.published DESC").Order("story_sections.story_id DESC")
-		}
-		if f.Source != "" {
-			q = q.Where("stories.source_id = ?", f.Source)
-		}
-		var rows []storyRow
-		if err := narrow(q).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("store: search section %q: %w", sectionID, err)
-		}
-		return rows, nil
-	}
-	if text == "" {
-		rows, err := find(func(q *gorm.DB) *gorm.DB { return q })
+	q := textSearch{s: s, ctx: ctx, section: sectionID, source: f.Source, limit: max(f.Limit, 1),
+		text: strings.ToLower(strings.TrimSpace(f.Text))}
+	if q.text == "" {
+		rows, err := q.find(func(db *gorm.DB) *gorm.DB { return db })
 		return storiesOf(rows), err
 	}
-	like := "%" + likeEscaper.Replace(text) + "%"
-	since, err := s.newestWindow(ctx, sectionID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := find(func(q *gorm.DB) *gorm.DB {
-		if sectionID == "" {
-			q = q.Where("stories.published >= ?", since)
-		} else {
-			q = q.Where("story_sections.published >= ?", since)
-		}
-		return q.Where(`stories.search_text LIKE ? ESCAPE '\'`, like)
-	})
-	if err != nil || len(rows) == limit || utf8.RuneCountInString(text) < 3 {
+	rows, err := q.newest(ShortQueryWindow)
+	if err != nil || len(rows) == q.limit || utf8.RuneCountInString(q.text) < 3 {
 		return storiesOf(rows), err
 	}
-	rows, err = find(func(q *gorm.DB) *gorm.DB {
-		q = q.Where(`stories.search_text LIKE ? ESCAPE '\'`, like)
-		if isPostgres(s.db) {
-			return q // pg_trgm's index answers the LIKE itself
+	if !isPostgres(s.db) {
+		n, err := q.candidates(denseCandidates)
+		if err != nil {
+			return nil, err
 		}
-		// story_search finds the stories holding every trigram of the
-		// text; the LIKE keeps those holding the text itself.
-		return q.Where("stories.id IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", trigramQuery(text))
-	})
+		if n >= denseCandidates {
+			rows, err = q.newest(denseWindow)
+			if err != nil || len(rows) == q.limit {
+				return storiesOf(rows), err
+			}
+		}
+	}
+	rows, err = q.indexed()
 	return storiesOf(rows), err
 }
 
-// newestWindow returns the publication time of the section's
-// ShortQueryWindow-th newest story (every section's for ""), read off the
-// index: the stories published since are the window searched first. With
-// fewer stories, the zero time.
-func (s *Store) newestWindow(ctx context.Context, sectionID string) (time.Time, error) {
+// textSearch is one FilterStories call with a text.
+type textSearch struct {
+	s       *Store
+	ctx     context.Context
+	section string // "": every published story
+	source  string // "": any
+	limit   int
+	text    string // lower case
+}
+
+// find reads the newest q.limit stories of the section (and source) that
+// narrow keeps.
+func (q textSearch) find(narrow func(db *gorm.DB) *gorm.DB) ([]storyRow, error) {
+	db := q.s.db.WithContext(q.ctx).Limit(q.limit)
+	if q.section == "" {
+		db = db.Where("stories.duplicate_of = 0").Order("stories.published DESC").Order("stories.id DESC")
+	} else {
+		db = db.Joins("JOIN story_sections ON story_sections.story_id = stories.id").
+			Where("story_sections.section_id = ?", q.section).
+			Order("story_sections.published DESC").Order("story_sections.story_id DESC")
+	}
+	if q.source != "" {
+		db = db.Where("stories.source_id = ?", q.source)
+	}
+	var rows []storyRow
+	if err := narrow(db).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: search section %q: %w", q.section, err)
+	}
+	return rows, nil
+}
+
+// like narrows db to the stories whose search text holds q.text. The
+// texts sit in story_texts, a table of their own: a story's row, with its
+// content, may span pages that matching its text has no need to read.
+func (q textSearch) like(db *gorm.DB) *gorm.DB {
+	return db.Joins("JOIN story_texts ON story_texts.story_id = stories.id").
+		Where(`story_texts.search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(q.text)+"%")
+}
+
+// newest reads the matching stories among the section's window newest.
+func (q textSearch) newest(window int) ([]storyRow, error) {
+	since, err := q.s.nthNewest(q.ctx, q.section, window)
+	if err != nil {
+		return nil, err
+	}
+	return q.find(func(db *gorm.DB) *gorm.DB {
+		if q.section == "" {
+			db = db.Where("stories.published >= ?", since)
+		} else {
+			db = db.Where("story_sections.published >= ?", since)
+		}
+		return q.like(db)
+	})
+}
+
+// candidates counts the stories story_search offers for q.text, up to
+// most.
+func (q textSearch) candidates(most int) (int, error) {
+	var n int
+	err := q.s.db.WithContext(q.ctx).
+		Raw("SELECT COUNT(*) FROM (SELECT rowid FROM story_search WHERE story_search MATCH ? LIMIT ?)", trigramQuery(q.text), most).
+		Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: search section %q: %w", q.section, err)
+	}
+	return n, nil
+}
+
+// indexed reads the matching stories among every story the index offers.
+func (q textSearch) indexed() ([]storyRow, error) {
+	return q.find(func(db *gorm.DB) *gorm.DB {
+		db = q.like(db)
+		if isPostgres(q.s.db) {
+			return db // pg_trgm's index answers the LIKE itself
+		}
+		// story_search finds the stories holding every trigram of the
+		// text; the LIKE keeps those holding the text itself.
+		return db.Where("stories.id IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", trigramQuery(q.text))
+	})
+}
+
+// nthNewest returns the publication time of the section's n-th newest
+// story (every section's for ""), read off the index; with fewer stories,
+// the zero time.
+func (s *Store) nthNewest(ctx context.Context, sectionID string, n int) (time.Time, error) {
 	q := s.db.WithContext(ctx).Table("story_sections").Select("published").Where("section_id = ?", sectionID).
 		Order("published DESC")
 	if sectionID == "" {
@@ -129,7 +195,7 @@ func (s *Store) newestWindow(ctx context.Context, sectionID string) (time.Time, 
 			Order("published DESC").Order("id DESC")
 	}
 	var times []time.Time
-	if err := q.Offset(ShortQueryWindow-1).Limit(1).Pluck("published", &times).Error; err != nil {
+	if err := q.Offset(n-1).Limit(1).Pluck("published", &times).Error; err != nil {
 		return time.Time{}, fmt.Errorf("store: search section %q: %w", sectionID, err)
 	}
 	if len(times) == 0 {
@@ -167,5 +233,5 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // setSearchText writes the search text of story id (after an edit).
 func setSearchText(tx *gorm.DB, id int64, title, summary string) error {
-	return tx.Exec("UPDATE stories SET search_text = ? WHERE id = ?", searchText(title, summary), id).Error
+	return tx.Exec("UPDATE story_texts SET search_text = ? WHERE story_id = ?", searchText(title, summary), id).Error
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"wirefeed/internal/wiretext"
 )
 
 func search(t *testing.T, s *Store, section string, f Filter) []string {
@@ -131,6 +133,14 @@ func TestSearchFollowsEditsPrunesAndReroutes(t *testing.T) {
 	if n, _ := s.CountStories(context.Background()); n != 0 {
 		t.Errorf("%d stories left after pruning", n)
 	}
+	var texts, indexed int
+	s.db.Raw("SELECT COUNT(*) FROM story_texts").Scan(&texts)
+	if !isPostgres(s.db) {
+		s.db.Raw("SELECT COUNT(*) FROM story_search WHERE story_search MATCH '\"war\"'").Scan(&indexed)
+	}
+	if texts != 0 || indexed != 0 {
+		t.Errorf("after pruning every story: %d search texts, %d index rows left", texts, indexed)
+	}
 	mustSave(t, s, "nation", []Story{story("c", 0, "nation")}, t0)
 	if got := search(t, s, "nation", Filter{Text: "title c"}); strings.Join(got, " ") != "c" {
 		t.Errorf("after a prune, a new story: %q", got)
@@ -215,6 +225,69 @@ func TestSearchMatchesTheTextNotItsTrigrams(t *testing.T) {
 	} {
 		if got := strings.Join(search(t, s, "nation", Filter{Text: q}), " "); got != want {
 			t.Errorf("%q = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// A frequent word missing from the newest stories is found by walking the
+// newest denseWindow, not by reading every story the index offers; a
+// rarer text through the index. Either way the answer is the newest
+// matches, as a scan of every story gives them.
+func TestSearchTakesTheCheapestExactWay(t *testing.T) {
+	s, _ := openTemp(t)
+	if isPostgres(s.db) {
+		t.Skip("the three ways are SQLite's; on PostgreSQL, its planner and pg_trgm choose")
+	}
+	fillStore(t, s, 8000) // summaries of wiretext.Desk's words
+	var newer []Story
+	for i := range ShortQueryWindow + 200 {
+		st := story(fmt.Sprintf("new-%d", i), 20000+i, "politics")
+		st.Title, st.Summary = fmt.Sprintf("Unrelated story %d", i), "<p>Nothing to find here.</p>"
+		newer = append(newer, st)
+	}
+	mustSave(t, s, "nation", newer, t0)
+
+	var stored string // a story of the fill's, in politics
+	if err := s.db.Raw("SELECT search_text FROM story_texts JOIN stories ON stories.id = story_id WHERE key = 'g:4000'").Scan(&stored).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, summary, _ := strings.Cut(stored, "\n")
+	phrase := strings.Join(strings.Fields(summary)[5:7], " ")
+
+	rec := recordStatements(t, s)
+	for _, c := range []struct {
+		text    string
+		indexed bool // read through the index's candidates
+	}{
+		{wiretext.DeskWord(0), false}, // in about one story in five
+		{wiretext.DeskWord(700), true},
+		{phrase, true},
+	} {
+		var want []string
+		err := s.db.Raw(`SELECT stories.key FROM stories JOIN story_sections ON story_sections.story_id = stories.id
+			JOIN story_texts ON story_texts.story_id = stories.id
+			WHERE story_sections.section_id = 'politics' AND instr(story_texts.search_text, ?) > 0
+			ORDER BY story_sections.published DESC, stories.id DESC LIMIT 50`, c.text).Scan(&want).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			t.Fatalf("%q is in no story: the test's text is wrong", c.text)
+		}
+		rec.mu.Lock()
+		rec.stmts = nil
+		rec.mu.Unlock()
+		if got := search(t, s, "politics", Filter{Text: c.text}); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%q = %q,\nwant %q", c.text, got, want)
+		}
+		rec.mu.Lock()
+		indexed := false
+		for _, st := range rec.stmts {
+			indexed = indexed || strings.Contains(st.sql, "IN (SELECT rowid FROM story_search")
+		}
+		rec.mu.Unlock()
+		if indexed != c.indexed {
+			t.Errorf("%q read through the index's candidates: %v, want %v", c.text, indexed, c.indexed)
 		}
 	}
 }
