@@ -8,9 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"wirefeed/internal/wiretext"
 )
 
 // scaleStories is how many stories BenchmarkScale's big store holds:
@@ -26,43 +29,6 @@ func scaleStories(b *testing.B) int {
 	return 1_000_000
 }
 
-// fillStore writes n stories from 100 partners into s in a few statements
-// of SQL, far faster than saving them fetch by fetch: each with a title,
-// a summary and a short content, in one of four sections, every tenth an
-// alternate copy of the story before it. They were first seen long before
-// the duplicate window, as a store's old stories are, so the
-// near-duplicate index does not hold them.
-func fillStore(b *testing.B, s *Store, n int) {
-	b.Helper()
-	// Minutes before the benchmark's own stories, spread over n minutes.
-	first := t0.Add(-time.Duration(n+1000) * time.Minute).Format("2006-01-02 15:04:05")
-	stmts := []string{
-		`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ` + strconv.Itoa(n) + `)
-		INSERT INTO stories (source_id, key, public_id, guid, link, title, summary, content, authors, categories,
-			published, updated, first_seen, content_hash, canonical_url, feed_id, duplicate_of)
-		SELECT printf('p%02d', i % 100), 'g:' || i, 'tag:news.example.com,2026:p/' || i, 'g' || i,
-			'https://p' || (i % 100) || '.example/news/' || i, 'Stored story number ' || i || ' of the big store',
-			'<p>Summary of stored story ' || i || ', long enough to read like a wire lead with its dateline and a clause or two.</p>',
-			'<p>Content of stored story ' || i || '.</p>', '[{"name":"Staff"}]', '["Politics"]',
-			strftime('%Y-%m-%d %H:%M:%S+00:00', '` + first + `', '+' || i || ' minutes'),
-			strftime('%Y-%m-%d %H:%M:%S+00:00', '` + first + `', '+' || i || ' minutes'),
-			strftime('%Y-%m-%d %H:%M:%S+00:00', '` + first + `', '+' || i || ' minutes'),
-			'h' || i, 'https://p' || (i % 100) || '.example/news/' || i,
-			'tag:news.example.com,2026:p/' || (CASE WHEN i % 10 = 0 THEN i - 1 ELSE i END),
-			CASE WHEN i % 10 = 0 THEN i - 1 ELSE 0 END
-		FROM seq`,
-		`INSERT INTO story_sections (story_id, section_id, published)
-		SELECT id, CASE id % 4 WHEN 0 THEN 'politics' WHEN 1 THEN 'economy' WHEN 2 THEN 'sports' ELSE 'nation' END, published
-		FROM stories WHERE duplicate_of = 0`,
-		`ANALYZE`,
-	}
-	for _, q := range stmts {
-		if err := s.db.Exec(q).Error; err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkScale measures what must not grow with the store, on an empty
 // store and on one pre-filled to a million stories (WIREFEED_SCALE_STORIES
 // sets another size): ingesting a fetch of 50 new stories (ns/story; the
@@ -70,7 +36,8 @@ func fillStore(b *testing.B, s *Store, n int) {
 // the merged feed (every partner's published stories, newest first) and
 // the merged feed at ?limit=200 right after that change (the target is a
 // feed rendered within 20 ms, of which this read is the part that could
-// grow), and the process's peak RSS (target 150 MiB). Run with
+// grow), searches of a section (?q=, target 50 ms), and the process's
+// peak RSS (target 150 MiB). Run with
 // -benchtime 20x; filling a million stories takes about a minute.
 func BenchmarkScale(b *testing.B) {
 	for _, size := range []int{0, scaleStories(b)} {
@@ -123,6 +90,33 @@ func BenchmarkScale(b *testing.B) {
 						}
 					}
 					b.ReportMetric(peakRSSMiB(b), "peak-RSS-MiB")
+				})
+			}
+			// ?q= on a section: a phrase of one stored story, the vocabulary's
+			// most frequent word (in about a quarter of the stories), a word
+			// of middling frequency, and a word in no story.
+			var phrase string
+			if size > 0 {
+				var text string
+				if err := s.db.Raw("SELECT search_text FROM story_texts WHERE story_id = ?", size/2).Scan(&text).Error; err != nil {
+					b.Fatal(err)
+				}
+				_, summary, _ := strings.Cut(text, "\n")
+				phrase = strings.Join(strings.Fields(summary)[4:7], " ")
+			}
+			for _, q := range []struct{ name, text string }{
+				{"phrase", phrase}, {"frequent", wiretext.DeskWord(0)}, {"middling", wiretext.DeskWord(300)},
+				{"absent", "qqqzzz"},
+			} {
+				if q.text == "" {
+					continue
+				}
+				b.Run("search-"+q.name, func(b *testing.B) {
+					for b.Loop() {
+						if _, err := s.FilterStories(ctx, "politics", Filter{Text: q.text, Limit: 50}); err != nil {
+							b.Fatal(err)
+						}
+					}
 				})
 			}
 		})
