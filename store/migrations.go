@@ -100,6 +100,7 @@ var migrations = []migration{
 	{version: 16, name: "drop the stories' indexes that longer ones already cover", up: execSQL(
 		[]string{"DROP INDEX IF EXISTS `idx_stories_duplicate_of`", "DROP INDEX IF EXISTS `idx_stories_undated`"},
 		[]string{`DROP INDEX IF EXISTS "idx_stories_duplicate_of"`, `DROP INDEX IF EXISTS "idx_stories_undated"`})},
+	{version: 17, name: "search texts in a table of their own", up: separateTexts},
 }
 
 // migration is one numbered change of the schema (or of the data it

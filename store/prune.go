@@ -124,6 +124,9 @@ func (s *Store) Prune(ctx context.Context, now time.Time, r Retention) (PruneRes
 				if err := tx.Where("story_id IN ?", part).Delete(&storySectionRow{}).Error; err != nil {
 					return err
 				}
+				if err := tx.Exec("DELETE FROM story_texts WHERE story_id IN ?", part).Error; err != nil {
+					return err
+				}
 				del := tx.Where("id IN ?", part).Delete(&storyRow{})
 				if del.Error != nil {
 					return del.Error

@@ -340,7 +340,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 			args = append(args, sourceID, st.Key, st.PublicID, st.GUID, st.Link, st.Title,
 				st.Summary, st.Content, authors, categories, enclosures, st.Image, st.Language, photos,
 				st.Published, st.Updated, now, st.ContentHash,
-				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated, searchText(st.Title, st.Summary))
+				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated)
 		}
 		var rows []struct {
 			ID  int64
@@ -348,6 +348,9 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 		}
 		if err := tx.Raw(s.sql.insertStories(len(batch)), args...).Scan(&rows).Error; err != nil {
 			return 0, 0, fmt.Errorf("insert stories: %w", err)
+		}
+		if err := s.addStoryTexts(tx, batch, rows); err != nil {
+			return 0, 0, err
 		}
 		for _, r := range rows {
 			ids[r.Key] = r.ID
@@ -381,6 +384,30 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 		}
 	}
 	return inserted, duplicates, s.placeStories(tx, placements)
+}
+
+// addStoryTexts writes the search texts of the stories of batch that were
+// inserted as rows (the others were stored meanwhile by another writer).
+func (s *Store) addStoryTexts(tx *gorm.DB, batch []*Story, rows []struct {
+	ID  int64
+	Key string
+}) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	byKey := make(map[string]*Story, len(batch))
+	for _, st := range batch {
+		byKey[st.Key] = st
+	}
+	args := make([]any, 0, 2*len(rows))
+	for _, r := range rows {
+		st := byKey[r.Key]
+		args = append(args, r.ID, searchText(st.Title, st.Summary))
+	}
+	if err := tx.Exec(s.sql.addStoryTexts(len(rows)), args...).Error; err != nil {
+		return fmt.Errorf("insert stories' search texts: %w", err)
+	}
+	return nil
 }
 
 // demote makes the published story old and its alternates alternates of

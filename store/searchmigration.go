@@ -110,7 +110,8 @@ func fillSearchText(tx *gorm.DB) error {
 			return fmt.Errorf("read stories: %w", err)
 		}
 		for _, r := range rows {
-			if err := setSearchText(tx, r.ID, r.Title, r.Summary); err != nil {
+			err := tx.Exec("UPDATE stories SET search_text = ? WHERE id = ?", searchText(r.Title, r.Summary), r.ID).Error
+			if err != nil {
 				return fmt.Errorf("story %d: %w", r.ID, err)
 			}
 			after = r.ID
@@ -127,6 +128,12 @@ func fillSearchText(tx *gorm.DB) error {
 // by every schema of the database. Where it cannot be had the migration
 // goes on without the index: searches are then a scan of the stories.
 func createTrigramIndex(tx *gorm.DB) error {
+	return createTrigramIndexOn(tx, "idx_stories_search", "stories")
+}
+
+// createTrigramIndexOn is createTrigramIndex for the search_text column of
+// table, under the index name given.
+func createTrigramIndexOn(tx *gorm.DB, index, table string) error {
 	var schema string
 	err := tx.Raw("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").
 		Scan(&schema).Error
@@ -140,10 +147,54 @@ func createTrigramIndex(tx *gorm.DB) error {
 		}
 		schema = "public"
 	}
-	return tx.Exec(`CREATE INDEX "idx_stories_search" ON "stories" USING gin ("search_text" ` + quoteIdent(schema) + `.gin_trgm_ops)`).Error
+	return tx.Exec(`CREATE INDEX ` + quoteIdent(index) + ` ON ` + quoteIdent(table) + ` USING gin ("search_text" ` + quoteIdent(schema) + `.gin_trgm_ops)`).Error
 }
 
 // quoteIdent quotes a PostgreSQL identifier.
 func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// separateTexts is migration 17: the stories' search texts move to
+// story_texts, a table of their own, and story_search follows them. A
+// search reads the text of many stories it does not answer with; in the
+// stories' rows the text came after the content, so matching a story with
+// a long content read its overflow pages too. Dropping the column rewrites
+// the stories table once (SQLite).
+func separateTexts(tx *gorm.DB, dialect string) error {
+	if dialect == "postgres" {
+		for _, q := range []string{
+			`CREATE TABLE "story_texts" ("story_id" bigint PRIMARY KEY, "search_text" text NOT NULL DEFAULT '')`,
+			`INSERT INTO "story_texts" ("story_id", "search_text") SELECT "id", "search_text" FROM "stories"`,
+			`ALTER TABLE "stories" DROP COLUMN "search_text"`, // and its trigram index
+		} {
+			if err := tx.Exec(q).Error; err != nil {
+				return err
+			}
+		}
+		return createTrigramIndexOn(tx, "idx_story_texts_search", "story_texts")
+	}
+	for _, q := range separateTextsSQL {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var separateTextsSQL = []string{
+	"CREATE TABLE `story_texts` (`story_id` integer PRIMARY KEY, `search_text` text NOT NULL DEFAULT '')",
+	"DROP TRIGGER IF EXISTS `stories_search_insert`",
+	"DROP TRIGGER IF EXISTS `stories_search_delete`",
+	"DROP TRIGGER IF EXISTS `stories_search_update`",
+	// story_search keeps its rows: they are the same stories' same texts.
+	"INSERT INTO `story_texts` (`story_id`, `search_text`) SELECT `id`, `search_text` FROM `stories`",
+	"ALTER TABLE `stories` DROP COLUMN `search_text`",
+	"CREATE TRIGGER `story_texts_search_insert` AFTER INSERT ON `story_texts` BEGIN " +
+		"INSERT INTO `story_search`(rowid, `search_text`) VALUES (new.story_id, new.search_text); END",
+	"CREATE TRIGGER `story_texts_search_delete` AFTER DELETE ON `story_texts` BEGIN " +
+		"DELETE FROM `story_search` WHERE rowid = old.story_id; END",
+	"CREATE TRIGGER `story_texts_search_update` AFTER UPDATE OF `search_text` ON `story_texts` BEGIN " +
+		"DELETE FROM `story_search` WHERE rowid = old.story_id; " +
+		"INSERT INTO `story_search`(rowid, `search_text`) VALUES (new.story_id, new.search_text); END",
 }

@@ -34,7 +34,7 @@ var insertStoryColumns = []string{
 	"source_id", "key", "public_id", "guid", "link", "title", "summary", "content",
 	"authors", "categories", "enclosures", "image", "language", "photos",
 	"published", "updated", "first_seen", "content_hash",
-	"canonical_url", "signature", "feed_id", "duplicate_of", "undated", "search_text",
+	"canonical_url", "signature", "feed_id", "duplicate_of", "undated",
 }
 
 // insertStories is an INSERT of rows stories that skips identities already
@@ -44,6 +44,14 @@ func (q *statementSQL) insertStories(rows int) string {
 		verb, tail := q.insertIgnoring()
 		return verb + "stories (" + strings.Join(insertStoryColumns, ", ") + ") VALUES " +
 			valueLists(rows, len(insertStoryColumns)) + tail + " RETURNING id, key"
+	})
+}
+
+// addStoryTexts is an INSERT of rows stories' search texts (story_id,
+// search_text), for stories just inserted.
+func (q *statementSQL) addStoryTexts(rows int) string {
+	return q.get("texts", rows, func() string {
+		return "INSERT INTO story_texts (story_id, search_text) VALUES " + valueLists(rows, 2)
 	})
 }
 
