@@ -131,3 +131,25 @@ func peakRSSMiB(b *testing.B) float64 {
 	}
 	return float64(ru.Maxrss) / 1024 // Linux reports KiB
 }
+
+// BenchmarkFillStore writes a store of scaleStories stories to the path in
+// $WIREFEED_FILL (and nothing when it is unset), for measuring a whole
+// wirefeed process against a big store:
+//
+//	WIREFEED_FILL=/tmp/big/wirefeed.db go test -run '^$' -bench FillStore -benchtime 1x ./store/
+func BenchmarkFillStore(b *testing.B) {
+	where := os.Getenv("WIREFEED_FILL")
+	if where == "" {
+		b.Skip("WIREFEED_FILL names no store to write")
+	}
+	for b.Loop() {
+		s, err := OpenSQLite(where)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fillStore(b, s, scaleStories(b))
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
