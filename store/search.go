@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,15 +65,16 @@ func searchText(title, summary string) string {
 //  1. the section's newest ShortQueryWindow stories, compared: a text in
 //     the news now is answered there (and one of fewer than three
 //     characters is only looked for there);
-//  2. when story_search offers denseCandidates stories or more (a
-//     frequent word, not in the newest stories), the newest denseWindow,
-//     compared: reading every candidate would cost far more than walking
-//     until the limit is reached;
-//  3. the candidates story_search offers, compared.
+//  2. the stories story_search offers, when they are fewer than
+//     denseCandidates, compared;
+//  3. else (a frequent word, not in the newest stories), the newest
+//     denseWindow, compared: reading every candidate would cost far more
+//     than walking until the limit is reached; and if they hold fewer
+//     than the limit, every candidate, compared.
 //
 // (Compared: the search text holds the text; see textSearch.like.)
 const (
-	denseCandidates = 4000
+	denseCandidates = 8000
 	denseWindow     = 5000
 )
 
@@ -89,17 +91,21 @@ func (s *Store) FilterStories(ctx context.Context, sectionID string, f Filter) (
 	if err != nil || len(rows) == q.limit || utf8.RuneCountInString(q.text) < 3 {
 		return storiesOf(rows), err
 	}
-	if !isPostgres(s.db) {
-		n, err := q.candidates(denseCandidates)
-		if err != nil {
-			return nil, err
-		}
-		if n >= denseCandidates {
-			rows, err = q.newest(denseWindow)
-			if err != nil || len(rows) == q.limit {
-				return storiesOf(rows), err
-			}
-		}
+	if isPostgres(s.db) {
+		rows, err = q.indexed()
+		return storiesOf(rows), err
+	}
+	ids, more, err := q.candidates(denseCandidates)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	if !more {
+		rows, err = q.matching(func(db *gorm.DB, l listing) *gorm.DB { return db.Where(l.id+" IN ?", ids) })
+		return storiesOf(rows), err
+	}
+	rows, err = q.newest(denseWindow)
+	if err != nil || len(rows) == q.limit {
+		return storiesOf(rows), err
 	}
 	rows, err = q.indexed()
 	return storiesOf(rows), err
@@ -136,18 +142,56 @@ func (q textSearch) find(narrow func(db *gorm.DB) *gorm.DB) ([]storyRow, error) 
 	return rows, nil
 }
 
-// like narrows db to the stories whose search text holds q.text. The
-// texts sit in story_texts, a table of their own: a story's row, with its
-// content, may span pages that matching its text has no need to read.
-// Both sides are in lower case already, so SQLite compares bytes with
-// instr, several times cheaper than LIKE's character-by-character
-// matching; PostgreSQL's pg_trgm index answers LIKE.
-func (q textSearch) like(db *gorm.DB) *gorm.DB {
-	db = db.Joins("JOIN story_texts ON story_texts.story_id = stories.id")
-	if isPostgres(q.s.db) {
-		return db.Where(`story_texts.search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(q.text)+"%")
+// listing names the columns a search walks: a section's placements, or
+// every published story.
+type listing struct{ id, published string }
+
+// matching reads the newest q.limit stories of the section (and source)
+// whose search text holds q.text, among those narrow keeps. Their ids come
+// first, from the placements (or the published stories' index) and the
+// search texts alone, so a story that does not match costs no read of its
+// row; then the rows of those found.
+func (q textSearch) matching(narrow func(db *gorm.DB, l listing) *gorm.DB) ([]storyRow, error) {
+	l := listing{id: "story_sections.story_id", published: "story_sections.published"}
+	db := q.s.db.WithContext(q.ctx)
+	if q.section == "" {
+		l = listing{id: "stories.id", published: "stories.published"}
+		db = db.Table("stories").Where("stories.duplicate_of = 0")
+	} else {
+		db = db.Table("story_sections").Where("story_sections.section_id = ?", q.section)
+		if q.source != "" {
+			db = db.Joins("JOIN stories ON stories.id = story_sections.story_id")
+		}
 	}
-	return db.Where("instr(story_texts.search_text, ?) > 0", q.text)
+	if q.source != "" {
+		db = db.Where("stories.source_id = ?", q.source)
+	}
+	db = db.Joins("JOIN story_texts ON story_texts.story_id = " + l.id).Select(l.id).
+		Order(l.published + " DESC").Order(l.id + " DESC").Limit(q.limit)
+	if isPostgres(q.s.db) {
+		db = db.Where(`story_texts.search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(q.text)+"%")
+	} else {
+		// Both sides are in lower case: instr compares bytes, several
+		// times cheaper than LIKE's character-by-character matching.
+		db = db.Where("instr(story_texts.search_text, ?) > 0", q.text)
+	}
+	var ids []int64
+	if err := narrow(db, l).Scan(&ids).Error; err != nil {
+		return nil, fmt.Errorf("store: search section %q: %w", q.section, err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []storyRow
+	if err := q.s.db.WithContext(q.ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: search section %q: %w", q.section, err)
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	slices.SortFunc(rows, func(a, b storyRow) int { return at[a.ID] - at[b.ID] })
+	return rows, nil
 }
 
 // newest reads the matching stories among the section's window newest.
@@ -156,39 +200,35 @@ func (q textSearch) newest(window int) ([]storyRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return q.find(func(db *gorm.DB) *gorm.DB {
-		if q.section == "" {
-			db = db.Where("stories.published >= ?", since)
-		} else {
-			db = db.Where("story_sections.published >= ?", since)
-		}
-		return q.like(db)
+	return q.matching(func(db *gorm.DB, l listing) *gorm.DB {
+		return db.Where(l.published+" >= ?", since)
 	})
 }
 
-// candidates counts the stories story_search offers for q.text, up to
-// most.
-func (q textSearch) candidates(most int) (int, error) {
-	var n int
-	err := q.s.db.WithContext(q.ctx).
-		Raw("SELECT COUNT(*) FROM (SELECT rowid FROM story_search WHERE story_search MATCH ? LIMIT ?)", trigramQuery(q.text), most).
-		Scan(&n).Error
+// candidates returns the ids of the stories story_search offers for
+// q.text, up to most, and whether it offers more.
+func (q textSearch) candidates(most int) (ids []int64, more bool, err error) {
+	err = q.s.db.WithContext(q.ctx).
+		Raw("SELECT rowid FROM story_search WHERE story_search MATCH ? LIMIT ?", trigramQuery(q.text), most+1).
+		Scan(&ids).Error
 	if err != nil {
-		return 0, fmt.Errorf("store: search section %q: %w", q.section, err)
+		return nil, false, fmt.Errorf("store: search section %q: %w", q.section, err)
 	}
-	return n, nil
+	if len(ids) > most {
+		return ids[:most], true, nil
+	}
+	return ids, false, nil
 }
 
 // indexed reads the matching stories among every story the index offers.
 func (q textSearch) indexed() ([]storyRow, error) {
-	return q.find(func(db *gorm.DB) *gorm.DB {
-		db = q.like(db)
+	return q.matching(func(db *gorm.DB, l listing) *gorm.DB {
 		if isPostgres(q.s.db) {
 			return db // pg_trgm's index answers the LIKE itself
 		}
 		// story_search finds the stories holding every trigram of the
 		// text; the comparison keeps those holding the text itself.
-		return db.Where("stories.id IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", trigramQuery(q.text))
+		return db.Where(l.id+" IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", trigramQuery(q.text))
 	})
 }
 
