@@ -254,6 +254,9 @@ func TestSearchTakesTheCheapestExactWay(t *testing.T) {
 	_, summary, _ := strings.Cut(stored, "\n")
 	phrase := strings.Join(strings.Fields(summary)[5:7], " ")
 
+	// Walk the newest 4,000 at most, then read the candidates.
+	s.walked = 4 * ShortQueryWindow
+
 	rec := recordStatements(t, s)
 	for _, c := range []struct {
 		text    string

@@ -30,6 +30,9 @@ type Store struct {
 	// recent indexes the signatures of the stories first seen inside
 	// DuplicateWindow, for near-duplicate lookups.
 	recent recentIndex
+	// walked is how many of a section's newest stories a search walks
+	// before it reads every candidate the index offers (0: walkedStories).
+	walked int
 	// window is the duplicate window in nanoseconds (0: DuplicateWindow).
 	window atomic.Int64
 	// dsn names the PostgreSQL database, for the connection that listens
