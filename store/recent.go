@@ -54,14 +54,14 @@ type recentStory struct {
 	firstSeen time.Time
 }
 
-// sync loads stories stored since the last sync and evicts old ones.
+// syncChunk is how many rows sync reads a query: loading a full index
+// holds one chunk's encoded signatures at a time, not all of them.
+const syncChunk = 2000
+
+// sync loads stories stored since the last sync and evicts old ones. It
+// reads the database without holding the index's lock.
 func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	since := now.Add(-window)
-	if !r.loaded {
-		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
-	}
 	// Read at most the capacity's newest stories, by the primary key: a
 	// start, or another writer's burst, reads a bounded number of rows,
 	// whatever the size of the store or of the window.
@@ -69,30 +69,63 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 	if err := tx.Model(&storyRow{}).Select("COALESCE(MAX(id), 0)").Scan(&newest).Error; err != nil {
 		return err
 	}
-	after := max(r.highest, newest-int64(r.limit()))
-	q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").
-		Where("id > ? AND id <= ?", after, newest)
+	r.mu.Lock()
 	if !r.loaded {
-		q = q.Where("first_seen >= ?", since)
+		r.stories, r.first, r.more = map[int64]recentStory{}, map[uint64]int64{}, map[uint64][]int64{}
 	}
-	var rows []struct {
-		ID        int64
-		SourceID  string
-		Signature []byte
-		FirstSeen time.Time
+	after, loaded := max(r.highest, newest-int64(r.limit())), r.loaded
+	r.mu.Unlock()
+	for after < newest {
+		q := tx.Model(&storyRow{}).Select("id", "source_id", "signature", "first_seen").
+			Where("id > ? AND id <= ?", after, newest)
+		if !loaded {
+			q = q.Where("first_seen >= ?", since)
+		}
+		var rows []recentRow
+		if err := q.Order("id").Limit(syncChunk).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			break
+		}
+		r.add(rows)
+		if len(rows) < syncChunk {
+			break
+		}
+		after = rows[len(rows)-1].ID
 	}
-	if err := q.Order("id").Find(&rows).Error; err != nil {
-		return err
-	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.loaded = true
 	r.highest = max(r.highest, newest) // every story up to newest is seen
-	for _, row := range rows {
-		r.highest = max(r.highest, row.ID)
-		var sig dedupe.Signature
-		if sig.UnmarshalBinary(row.Signature) != nil {
-			continue // unsigned or from another scheme version
+	r.evict(since)
+	return nil
+}
+
+// recentRow is what sync reads of a story.
+type recentRow struct {
+	ID        int64
+	SourceID  string
+	Signature []byte
+	FirstSeen time.Time
+}
+
+// add indexes the stories of rows not held yet (another sync may have
+// read some of them meanwhile).
+func (r *recentIndex) add(rows []recentRow) {
+	decoded := make([]recentStory, len(rows))
+	for i, row := range rows {
+		if decoded[i].sig.UnmarshalBinary(row.Signature) == nil { // else unsigned, or another scheme version
+			decoded[i] = recentStory{sourceID: row.SourceID, sig: decoded[i].sig, bands: decoded[i].sig.Bands(), firstSeen: row.FirstSeen}
 		}
-		rs := recentStory{sourceID: row.SourceID, sig: sig, bands: sig.Bands(), firstSeen: row.FirstSeen}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, row := range rows {
+		rs := decoded[i]
+		if _, held := r.stories[row.ID]; held || rs.bands == nil {
+			continue
+		}
 		r.stories[row.ID] = rs
 		r.order = append(r.order, row.ID)
 		for _, b := range rs.bands {
@@ -103,8 +136,6 @@ func (r *recentIndex) sync(tx *gorm.DB, now time.Time, window time.Duration) err
 			}
 		}
 	}
-	r.evict(since)
-	return nil
 }
 
 // limit is the most stories the index holds.
