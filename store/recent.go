@@ -41,7 +41,7 @@ const maxPerBand = 64
 // than this many stories within the window, only the newest maxRecent are
 // matched by their text (copies of older ones are still found by their
 // canonical link, in the database).
-const maxRecent = 40_000
+const maxRecent = 32_000
 
 // recentStory keeps a story's signature decoded (about a kilobyte, its
 // hashes about the size of their encoding): a crowded band offers dozens
