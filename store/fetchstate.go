@@ -112,7 +112,7 @@ func (s *Store) RecordFetch(ctx context.Context, sourceID string, r FetchRecord)
 		}
 		return nil
 	}
-	db := s.db.WithContext(ctx)
+	db := s.writer.WithContext(ctx)
 	var err error
 	if fenced(ctx) {
 		err = db.Transaction(func(tx *gorm.DB) error {

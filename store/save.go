@@ -75,7 +75,7 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 	for i, st := range batch {
 		keys[i] = st.Key
 	}
-	db := s.db.WithContext(ctx)
+	db := s.writer.WithContext(ctx)
 
 	// Read outside any transaction first: an unchanged feed, the common case,
 	// then never takes the write lock.

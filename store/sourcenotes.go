@@ -45,7 +45,7 @@ func (s *Store) SetNextRun(ctx context.Context, sourceID string, next time.Time)
 // SetFeedSite records the site a source's feed names as its partner's (see
 // Source.FeedSite). An unknown source is ignored.
 func (s *Store) SetFeedSite(ctx context.Context, sourceID, site string) error {
-	err := s.db.WithContext(ctx).Model(&sourceRow{}).Where("id = ?", sourceID).Update("feed_site", storable(site)).Error
+	err := s.writer.WithContext(ctx).Model(&sourceRow{}).Where("id = ?", sourceID).Update("feed_site", storable(site)).Error
 	if err != nil {
 		return fmt.Errorf("store: record feed site of %s: %w", sourceID, err)
 	}

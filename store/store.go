@@ -9,6 +9,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -25,8 +26,20 @@ import (
 
 // Store is a handle on the database. It is safe for concurrent use.
 type Store struct {
-	db  *gorm.DB
-	sql statementSQL
+	db *gorm.DB
+	// writer is the connection a fetch's reads and writes of the store go
+	// through (Source, SaveStories, RecordFetch, SetFeedSite): on SQLite a
+	// pool of its own, of one connection, whose page cache then stays
+	// valid from one fetch to the next. A connection drops its cache when
+	// another one has written, and the pure-Go SQLite maps and unmaps every
+	// page it caches: with a fetch's writes spread over two connections, a
+	// cold fetch of 50,000 stories spent about a fifth more CPU (round by
+	// round, 0.81x with it). It shares db's configuration and callbacks.
+	// On PostgreSQL, db.
+	writer *gorm.DB
+	// writerPool is writer's own pool, closed with the store (SQLite).
+	writerPool *sql.DB
+	sql        statementSQL
 	// recent indexes the signatures of the stories first seen inside
 	// DuplicateWindow, for near-duplicate lookups.
 	recent recentIndex
@@ -57,7 +70,34 @@ func OpenSQLite(path string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if err := s.openWriter(path); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	return s, nil
+}
+
+// openWriter opens the one-connection pool the writes of fetches go
+// through (see Store.writer).
+func (s *Store) openWriter(path string) error {
+	wdb, err := openSQLiteDB(path)
+	if err != nil {
+		return err
+	}
+	pool, err := wdb.DB()
+	if err != nil {
+		return err
+	}
+	pool.SetMaxOpenConns(1)
+	pool.SetMaxIdleConns(1)
+	s.writerPool = pool
+	// A session of db (its configuration and callbacks) with a statement
+	// and a configuration of its own (a context makes Session copy the
+	// statement), both on the writer's pool.
+	s.writer = s.db.Session(&gorm.Session{NewDB: true, Context: context.Background()})
+	s.writer.Config.ConnPool = pool
+	s.writer.Statement.ConnPool = pool
+	return nil
 }
 
 // openSQLiteDB opens the SQLite database at path as OpenSQLite uses it,
@@ -124,7 +164,7 @@ func newStore(db *gorm.DB) (*Store, error) {
 	if err := migrate(db); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	return &Store{db: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil
+	return &Store{db: db, writer: db, sql: statementSQL{dialect: db.Dialector.Name()}}, nil
 }
 
 // Close releases the database.
@@ -132,6 +172,12 @@ func (s *Store) Close() error {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return fmt.Errorf("store: close: %w", err)
+	}
+	if s.writerPool != nil {
+		if err := s.writerPool.Close(); err != nil {
+			sqlDB.Close()
+			return fmt.Errorf("store: close: %w", err)
+		}
 	}
 	return sqlDB.Close()
 }
@@ -186,7 +232,7 @@ func (s *Store) Sources(ctx context.Context) ([]Source, error) {
 // Source returns one source by id.
 func (s *Store) Source(ctx context.Context, id string) (Source, error) {
 	var row sourceRow
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	err := s.writer.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Source{}, fmt.Errorf("store: source %q: %w", id, ErrNotFound)
 	}

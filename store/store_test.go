@@ -327,3 +327,49 @@ func TestSyncSourcesAddsAndUpdates(t *testing.T) {
 		t.Fatalf("sources = %+v, %v", all, err)
 	}
 }
+
+// A fetch's writes go through the store's one writer connection: eight
+// fetches saved at once all land, and never open a second one.
+func TestFetchesWriteThroughOneConnection(t *testing.T) {
+	s, _ := openTemp(t)
+	if s.writerPool == nil {
+		t.Skip("PostgreSQL writes through its pool")
+	}
+	ctx := context.Background()
+	var sources []Source
+	for n := range 8 {
+		sources = append(sources, Source{ID: fmt.Sprintf("p%d", n)})
+	}
+	if err := s.SyncSources(ctx, sources); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for n := range 8 {
+		wg.Go(func() {
+			source := fmt.Sprintf("p%d", n)
+			var batch []Story
+			for i := range 20 {
+				batch = append(batch, story(fmt.Sprintf("%s-%d", source, i), i, "nation"))
+			}
+			if _, err := s.SaveStories(ctx, source, batch, t0); err != nil {
+				errs <- err
+				return
+			}
+			errs <- s.RecordFetch(ctx, source, FetchRecord{At: t0, Status: 200, ItemsSeen: 20})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := s.CountStories(ctx); n != 160 {
+		t.Errorf("%d stories stored, want 160", n)
+	}
+	if st := s.writerPool.Stats(); st.MaxOpenConnections != 1 || st.OpenConnections > 1 {
+		t.Errorf("writer pool: %+v, want one connection", st)
+	}
+}
