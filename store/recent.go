@@ -115,9 +115,11 @@ type recentRow struct {
 func (r *recentIndex) add(rows []recentRow) {
 	decoded := make([]recentStory, len(rows))
 	for i, row := range rows {
-		if decoded[i].sig.UnmarshalBinary(row.Signature) == nil { // else unsigned, or another scheme version
-			decoded[i] = recentStory{sourceID: row.SourceID, sig: decoded[i].sig, bands: decoded[i].sig.Bands(), firstSeen: row.FirstSeen}
+		var sig dedupe.Signature
+		if sig.UnmarshalBinary(row.Signature) != nil {
+			continue // unsigned, or another scheme version: left out below
 		}
+		decoded[i] = recentStory{sourceID: row.SourceID, sig: sig, bands: sig.Bands(), firstSeen: row.FirstSeen}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

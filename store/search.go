@@ -86,7 +86,7 @@ func (s *Store) FilterStories(ctx context.Context, sectionID string, f Filter) (
 	q := textSearch{s: s, ctx: ctx, section: sectionID, source: f.Source, limit: max(f.Limit, 1),
 		text: strings.ToLower(strings.TrimSpace(f.Text))}
 	if q.text == "" {
-		rows, err := q.find(func(db *gorm.DB) *gorm.DB { return db })
+		rows, err := q.find()
 		return storiesOf(rows), err
 	}
 	rows, since, err := q.walk(nil, ShortQueryWindow, time.Time{})
@@ -131,9 +131,9 @@ type textSearch struct {
 	text    string // lower case
 }
 
-// find reads the newest q.limit stories of the section (and source) that
-// narrow keeps.
-func (q textSearch) find(narrow func(db *gorm.DB) *gorm.DB) ([]storyRow, error) {
+// find reads the newest q.limit stories of the section (and source), for
+// a filter without a text.
+func (q textSearch) find() ([]storyRow, error) {
 	db := q.s.db.WithContext(q.ctx).Limit(q.limit)
 	if q.section == "" {
 		db = db.Where("stories.duplicate_of = 0").Order("stories.published DESC").Order("stories.id DESC")
@@ -146,7 +146,7 @@ func (q textSearch) find(narrow func(db *gorm.DB) *gorm.DB) ([]storyRow, error) 
 		db = db.Where("stories.source_id = ?", q.source)
 	}
 	var rows []storyRow
-	if err := narrow(db).Find(&rows).Error; err != nil {
+	if err := db.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: search section %q: %w", q.section, err)
 	}
 	return rows, nil
