@@ -182,7 +182,7 @@ func (s *Store) bury(tx *gorm.DB, gone []storyRow, now time.Time) error {
 		for _, st := range batch {
 			args = append(args, st.SourceID, st.Key, at)
 		}
-		if err := tx.Exec(s.sql.addTombstones(len(batch)), args...).Error; err != nil {
+		if err := s.insertAll(tx, s.sql.addTombstones, 3, args); err != nil {
 			return fmt.Errorf("leave tombstones: %w", err)
 		}
 	}

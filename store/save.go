@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -342,11 +343,8 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 				st.Published, st.Updated, now, st.ContentHash,
 				st.CanonicalURL, st.Signature, st.FeedID, st.DuplicateOf, st.Undated)
 		}
-		var rows []struct {
-			ID  int64
-			Key string
-		}
-		if err := tx.Raw(s.sql.insertStories(len(batch)), args...).Scan(&rows).Error; err != nil {
+		rows, err := s.insertRows(tx, batch, args)
+		if err != nil {
 			return 0, 0, fmt.Errorf("insert stories: %w", err)
 		}
 		if err := s.addStoryTexts(tx, batch, rows); err != nil {
@@ -388,10 +386,7 @@ func (s *Store) insertStories(tx *gorm.DB, sourceID string, incoming []*Story, n
 
 // addStoryTexts writes the search texts of the stories of batch that were
 // inserted as rows (the others were stored meanwhile by another writer).
-func (s *Store) addStoryTexts(tx *gorm.DB, batch []*Story, rows []struct {
-	ID  int64
-	Key string
-}) error {
+func (s *Store) addStoryTexts(tx *gorm.DB, batch []*Story, rows []insertedRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -404,10 +399,39 @@ func (s *Store) addStoryTexts(tx *gorm.DB, batch []*Story, rows []struct {
 		st := byKey[r.Key]
 		args = append(args, r.ID, searchText(st.Title, st.Summary))
 	}
+	// One statement of every row, on SQLite too: the full-text index
+	// writes what it gathered at the end of each statement (its savepoint),
+	// so a statement a row would write a segment of the index a story.
 	if err := tx.Exec(s.sql.addStoryTexts(len(rows)), args...).Error; err != nil {
 		return fmt.Errorf("insert stories' search texts: %w", err)
 	}
 	return nil
+}
+
+// insertedRow is the id and key of a story insertRows stored.
+type insertedRow struct {
+	ID  int64
+	Key string
+}
+
+// insertRows inserts batch, whose column values are args in
+// insertStoryColumns' order, skipping identities already stored, and
+// returns the rows it did insert.
+func (s *Store) insertRows(tx *gorm.DB, batch []*Story, args []any) ([]insertedRow, error) {
+	var rows []insertedRow
+	if s.sql.dialect != "sqlite" {
+		err := tx.Raw(s.sql.insertStories(len(batch)), args...).Scan(&rows).Error
+		return rows, err
+	}
+	err := execEach(tx, s.sql.insertStory(), len(insertStoryColumns), args, func(i int, res sql.Result) error {
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // n == 0: stored meanwhile by another writer
+		}
+		id, err := res.LastInsertId()
+		rows = append(rows, insertedRow{id, batch[i].Key})
+		return err
+	})
+	return rows, err
 }
 
 // demote makes the published story old and its alternates alternates of
@@ -457,7 +481,7 @@ func (s *Store) placeStories(tx *gorm.DB, placements []storySectionRow) error {
 		for _, p := range batch {
 			args = append(args, p.SectionID, p.StoryID, p.Published)
 		}
-		if err := tx.Exec(s.sql.placeStories(len(batch)), args...).Error; err != nil {
+		if err := s.insertAll(tx, s.sql.placeStories, 3, args); err != nil {
 			return fmt.Errorf("place stories in sections: %w", err)
 		}
 	}

@@ -1,14 +1,19 @@
 package store
 
 import (
+	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+
+	"gorm.io/gorm"
 )
 
 // statementSQL builds every INSERT the store runs, and remembers them by
 // row count: one style for all of them, chosen for the ingest path, the one
-// place where per-row cost matters (multi-row VALUES lists). They are
+// place where per-row cost matters (multi-row VALUES lists on PostgreSQL;
+// SQLite runs most of them a row at a time, see insertAll). They are
 // written in the SQL that SQLite and PostgreSQL share, but for the verb that
 // skips rows already stored: SQLite's INSERT OR IGNORE never needs a
 // statement journal (the statement cannot abort), which makes it much cheaper
@@ -44,6 +49,17 @@ func (q *statementSQL) insertStories(rows int) string {
 		verb, tail := q.insertIgnoring()
 		return verb + "stories (" + strings.Join(insertStoryColumns, ", ") + ") VALUES " +
 			valueLists(rows, len(insertStoryColumns)) + tail + " RETURNING id, key"
+	})
+}
+
+// insertStory is insertStories of one row without RETURNING, for SQLite,
+// which tells the row's id (LastInsertId) and whether it was inserted
+// (RowsAffected) through the statement's result.
+func (q *statementSQL) insertStory() string {
+	return q.get("story", 1, func() string {
+		verb, tail := q.insertIgnoring()
+		return verb + "stories (" + strings.Join(insertStoryColumns, ", ") + ") VALUES " +
+			valueLists(1, len(insertStoryColumns)) + tail
 	})
 }
 
@@ -101,6 +117,46 @@ func (q *statementSQL) addLease() string {
 		verb, tail := q.insertIgnoring()
 		return verb + "leases (name, holder, until) VALUES " + valueLists(1, 3) + tail
 	})
+}
+
+// insertAll runs the INSERT build makes for a number of rows over args,
+// rows of cols values each. PostgreSQL is sent one statement of every row,
+// one round trip; SQLite, which has no round trips to save, runs a
+// statement of one row once for each (see execEach).
+func (s *Store) insertAll(tx *gorm.DB, build func(rows int) string, cols int, args []any) error {
+	if s.sql.dialect != "sqlite" {
+		return tx.Exec(build(len(args)/cols), args...).Error
+	}
+	return execEach(tx, build(1), cols, args, nil)
+}
+
+// execEach prepares query, a statement of cols values, once in tx and runs
+// it for each row of args, telling each (if not nil) the row's index and
+// result. On SQLite this is much cheaper than one statement of every row:
+// parsing and planning a statement of 50 rows of 23 values cost more than
+// running it, and its program's memory is mapped and unmapped each time by
+// the pure-Go allocator (BenchmarkSaveStories: 16.4–17.9 ms a fetch of 50
+// stories with one statement of 50 rows, 12.2–13.1 ms this way). The
+// statement goes to the driver as written: "?" placeholders only.
+func execEach(tx *gorm.DB, query string, cols int, args []any, each func(row int, res sql.Result) error) error {
+	ctx := tx.Statement.Context
+	stmt, err := tx.Statement.ConnPool.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for row := range len(args) / cols {
+		res, err := stmt.ExecContext(ctx, args[row*cols:(row+1)*cols]...)
+		if err != nil {
+			return fmt.Errorf("row %d: %w", row+1, err)
+		}
+		if each != nil {
+			if err := each(row, res); err != nil {
+				return fmt.Errorf("row %d: %w", row+1, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (q *statementSQL) get(kind string, rows int, build func() string) string {

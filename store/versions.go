@@ -23,7 +23,7 @@ func (s *Store) bumpSections(tx *gorm.DB, sections []string, now time.Time) erro
 	for _, id := range sections {
 		args = append(args, id)
 	}
-	if err := tx.Exec(s.sql.addSections(len(sections)), args...).Error; err != nil {
+	if err := s.insertAll(tx, s.sql.addSections, 1, args); err != nil {
 		return fmt.Errorf("record section changes: %w", err)
 	}
 	err := tx.Model(&sectionVersionRow{}).Where("section_id IN ?", sections).
