@@ -71,6 +71,9 @@ func fillStore(b testing.TB, s *Store, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if err := indexSearch(s.db, 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 	stmts := []string{
 		`INSERT INTO story_sections (story_id, section_id, published)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -129,6 +130,9 @@ func (s *Store) SaveStories(ctx context.Context, sourceID string, stories []Stor
 		slices.Sort(result.Sections)
 		if err := s.bumpSections(tx, result.Sections, now); err != nil {
 			return err
+		}
+		if inserted > 0 && !isPostgres(tx) {
+			return indexSearch(tx, cmp.Or(s.searchBatch, searchBatch))
 		}
 		return nil
 	})

@@ -25,7 +25,9 @@ import (
 //     of a search, and comparing their search texts with it keeps those
 //     holding the text itself, so any substring of three or more
 //     characters is found (Thai and Japanese, written without spaces, are
-//     searched like any language);
+//     searched like any language). New texts wait in search_pending, fewer
+//     than searchBatch, and are indexed together (see indexSearch);
+//     searches compare them with the index's candidates;
 //   - PostgreSQL indexes it with pg_trgm's GIN trigram index when the
 //     extension can be had (see createTrigramIndexOn), which LIKE '%text%'
 //     uses; without it the same query scans the search texts;
@@ -227,9 +229,7 @@ func (q textSearch) walk(found []storyRow, window int, until time.Time) ([]story
 // candidates returns the ids of the stories story_search offers for
 // q.text, up to most, and whether it offers more.
 func (q textSearch) candidates(most int) (ids []int64, more bool, err error) {
-	err = q.s.db.WithContext(q.ctx).
-		Raw("SELECT rowid FROM story_search WHERE story_search MATCH ? LIMIT ?", trigramQuery(q.text), most+1).
-		Scan(&ids).Error
+	err = q.s.db.WithContext(q.ctx).Raw(offered+" LIMIT ?", trigramQuery(q.text), most+1).Scan(&ids).Error
 	if err != nil {
 		return nil, false, fmt.Errorf("store: search section %q: %w", q.section, err)
 	}
@@ -246,7 +246,38 @@ func (q textSearch) indexed(db *gorm.DB, l listing) *gorm.DB {
 	}
 	// story_search finds the stories holding every trigram of the text;
 	// the comparison keeps those holding the text itself.
-	return db.Where(l.id+" IN (SELECT rowid FROM story_search WHERE story_search MATCH ?)", trigramQuery(q.text))
+	return db.Where(l.id+" IN ("+offered+")", trigramQuery(q.text))
+}
+
+// offered selects the ids of the stories that may hold a text (SQLite): the
+// indexed ones holding every trigram of it (the FTS5 query, its one
+// argument) and the ones not indexed yet.
+const offered = "SELECT rowid FROM story_search WHERE story_search MATCH ? UNION ALL SELECT story_id FROM search_pending"
+
+// searchBatch is how many stories' texts wait in search_pending before
+// indexSearch indexes them (see batchedSearch). A search compares every
+// one waiting: this bounds that work too.
+const searchBatch = 500
+
+// indexSearch indexes in story_search the texts waiting in search_pending
+// when there are at least least of them (SQLite), in tx.
+func indexSearch(tx *gorm.DB, least int) error {
+	var waiting int64
+	if err := tx.Raw("SELECT COUNT(*) FROM search_pending").Scan(&waiting).Error; err != nil {
+		return fmt.Errorf("count texts waiting for the search index: %w", err)
+	}
+	if waiting == 0 || waiting < int64(least) {
+		return nil
+	}
+	err := tx.Exec("INSERT INTO story_search(rowid, search_text) " +
+		"SELECT p.story_id, t.search_text FROM search_pending p JOIN story_texts t ON t.story_id = p.story_id").Error
+	if err != nil {
+		return fmt.Errorf("index %d texts for search: %w", waiting, err)
+	}
+	if err := tx.Exec("DELETE FROM search_pending").Error; err != nil {
+		return fmt.Errorf("index %d texts for search: %w", waiting, err)
+	}
+	return nil
 }
 
 // nthNewest returns the publication time of the section's n-th newest

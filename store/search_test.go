@@ -294,3 +294,89 @@ func TestSearchTakesTheCheapestExactWay(t *testing.T) {
 		}
 	}
 }
+
+// New texts wait to be indexed together (SQLite): a search finds a story
+// whether its text is waiting or indexed, an edit of either is searched as
+// edited, and a prune leaves nothing of either behind.
+func TestSearchReadsTextsWaitingForTheIndex(t *testing.T) {
+	s, _ := openTemp(t)
+	if isPostgres(s.db) {
+		t.Skip("search_pending is SQLite's; PostgreSQL's GIN index gathers its own")
+	}
+	count := func(q string) int {
+		t.Helper()
+		var n int
+		if err := s.db.Raw(q).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	titled := func(key string, minute int, title string) Story {
+		st := story(key, minute, "nation")
+		st.Title, st.ContentHash = title, "h-"+title
+		return st
+	}
+	// Older than the newest ShortQueryWindow stories, so that only the
+	// index's candidates (and the waiting texts) can find them.
+	s.searchBatch = 1
+	mustSave(t, s, "nation", []Story{titled("indexed", 0, "Zebra crossing reopened")}, t0)
+	s.searchBatch = 1 << 20
+	mustSave(t, s, "nation", []Story{titled("waiting", 1, "Zebra crossing closed")}, t0)
+	var newer []Story
+	for i := range ShortQueryWindow {
+		newer = append(newer, story(fmt.Sprintf("n%d", i), 10+i, "nation"))
+	}
+	mustSave(t, s, "nation", newer, t0)
+	if n := count("SELECT COUNT(*) FROM search_pending"); n != ShortQueryWindow+1 {
+		t.Fatalf("%d texts waiting, want %d", n, ShortQueryWindow+1)
+	}
+	if n := count(`SELECT COUNT(*) FROM story_search WHERE story_search MATCH '"zeb"'`); n != 1 {
+		t.Fatalf("%d indexed stories hold zeb, want 1", n)
+	}
+
+	check := func(when string, want map[string]string) {
+		t.Helper()
+		for text, keys := range want {
+			if got := strings.Join(search(t, s, "nation", Filter{Text: text}), " "); got != keys {
+				t.Errorf("%s: %q = %q, want %q", when, text, got, keys)
+			}
+		}
+	}
+	check("one waiting, one indexed", map[string]string{"zebra crossing": "waiting indexed", "closed": "waiting"})
+
+	edit := func(key string, minute int, title string) {
+		t.Helper()
+		if res := mustSave(t, s, "nation", []Story{titled(key, minute, title)}, t0.Add(time.Hour)); res.Updated != 1 {
+			t.Fatalf("edit of %s not stored: %+v", key, res)
+		}
+	}
+	edit("waiting", 1, "Zebra bridge closed")
+	edit("indexed", 0, "Giraffe crossing reopened")
+	edited := map[string]string{"zebra": "waiting", "crossing": "indexed", "bridge": "waiting", "giraffe": "indexed", "zebra crossing": ""}
+	check("edited", edited)
+
+	s.searchBatch = 1
+	mustSave(t, s, "nation", []Story{story("last", 5000, "nation")}, t0)
+	if n := count("SELECT COUNT(*) FROM search_pending"); n != 0 {
+		t.Fatalf("%d texts still waiting after a batch", n)
+	}
+	check("all indexed", edited)
+	// Indexed once each: the edit of a waiting text left the index alone.
+	if n := count(`SELECT COUNT(*) FROM story_search WHERE story_search MATCH '"bri"'`); n != 1 {
+		t.Errorf("%d index rows hold bri, want 1", n)
+	}
+
+	if _, err := s.Prune(context.Background(), t0.Add(1000*time.Hour), Retention{MaxAge: time.Hour, MaxPerSource: 5000, MaxPerSection: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"SELECT COUNT(*) FROM search_pending",
+		`SELECT COUNT(*) FROM story_search WHERE story_search MATCH '"zeb"'`,
+		`SELECT COUNT(*) FROM story_search WHERE story_search MATCH '"gir"'`,
+		`SELECT COUNT(*) FROM story_search WHERE story_search MATCH '"tit"'`,
+	} {
+		if n := count(q); n != 0 {
+			t.Errorf("after pruning every story, %s = %d", q, n)
+		}
+	}
+}

@@ -43,6 +43,9 @@ type Store struct {
 	// recent indexes the signatures of the stories first seen inside
 	// DuplicateWindow, for near-duplicate lookups.
 	recent recentIndex
+	// searchBatch is how many texts wait to be indexed for search
+	// (0: searchBatch; tests index sooner).
+	searchBatch int
 	// walked is how many of a section's newest stories a search walks
 	// before it reads every candidate the index offers (0: walkedStories).
 	walked int
