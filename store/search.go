@@ -104,8 +104,12 @@ func (s *Store) FilterStories(ctx context.Context, sectionID string, f Filter) (
 		return nil, err
 	}
 	if !more {
-		rows, err = q.matching(q.limit, func(db *gorm.DB, l listing) *gorm.DB { return db.Where(l.id+" IN ?", ids) })
-		return storiesOf(rows), err
+		// The walk compared every story since then: the candidates older
+		// than that follow its matches.
+		older, err := q.matching(q.limit-len(rows), func(db *gorm.DB, l listing) *gorm.DB {
+			return db.Where(l.published+" < ?", since).Where(l.id+" IN ?", ids)
+		})
+		return storiesOf(append(rows, older...)), err
 	}
 	walked := walkedStories
 	if s.walked > 0 {
