@@ -101,7 +101,7 @@ var migrations = []migration{
 		[]string{"DROP INDEX IF EXISTS `idx_stories_duplicate_of`", "DROP INDEX IF EXISTS `idx_stories_undated`"},
 		[]string{`DROP INDEX IF EXISTS "idx_stories_duplicate_of"`, `DROP INDEX IF EXISTS "idx_stories_undated"`})},
 	{version: 17, name: "search texts in a table of their own", up: separateTexts},
-	{version: 18, name: "stories' texts indexed for search a few hundred at a time, not each in its own fetch", up: batchedSearch},
+	{version: 18, name: "stories' texts indexed for search a few hundred at a time, not each in its own fetch", up: execSQL(batchedSearchSQL, nil)},
 }
 
 // migration is one numbered change of the schema (or of the data it

@@ -259,9 +259,16 @@ func (q textSearch) indexed(db *gorm.DB, l listing) *gorm.DB {
 const offered = "SELECT rowid FROM story_search WHERE story_search MATCH ? UNION ALL SELECT story_id FROM search_pending"
 
 // searchBatch is how many stories' texts wait in search_pending before
-// indexSearch indexes them (see batchedSearch). A search compares every
+// indexSearch indexes them (see batchedSearchSQL). A search compares every
 // one waiting: this bounds that work too.
 const searchBatch = 500
+
+// indexWaitingSQL indexes the texts waiting in search_pending. Each text is
+// read by its key from the waiting list: a join left to the planner read
+// every text once ANALYZE had seen the list empty (40 ms a save at 1M
+// stories).
+const indexWaitingSQL = "INSERT INTO story_search(rowid, search_text) SELECT p.story_id, " +
+	"(SELECT t.search_text FROM story_texts t WHERE t.story_id = p.story_id) FROM search_pending p"
 
 // indexSearch indexes in story_search the texts waiting in search_pending
 // when there are at least least of them (SQLite), in tx.
@@ -273,8 +280,7 @@ func indexSearch(tx *gorm.DB, least int) error {
 	if waiting == 0 || waiting < int64(least) {
 		return nil
 	}
-	err := tx.Exec("INSERT INTO story_search(rowid, search_text) " +
-		"SELECT p.story_id, t.search_text FROM search_pending p JOIN story_texts t ON t.story_id = p.story_id").Error
+	err := tx.Exec(indexWaitingSQL).Error
 	if err != nil {
 		return fmt.Errorf("index %d texts for search: %w", waiting, err)
 	}

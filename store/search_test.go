@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -378,5 +379,44 @@ func TestSearchReadsTextsWaitingForTheIndex(t *testing.T) {
 		if n := count(q); n != 0 {
 			t.Errorf("after pruning every story, %s = %d", q, n)
 		}
+	}
+}
+
+// Indexing the waiting texts reads those texts only, whatever the
+// planner's statistics say (ANALYZE run while nothing waited).
+func TestIndexingWaitingTextsReadsOnlyThem(t *testing.T) {
+	s, _ := openTemp(t)
+	if isPostgres(s.db) {
+		t.Skip("search_pending is SQLite's")
+	}
+	var stories []Story
+	for i := range 200 {
+		stories = append(stories, story(fmt.Sprintf("s%d", i), i, "nation"))
+	}
+	mustSave(t, s, "nation", stories, t0)
+	if err := indexSearch(s.db, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Exec("ANALYZE").Error; err != nil {
+		t.Fatal(err)
+	}
+	var plan []struct {
+		ID, Parent, Notused int
+		Detail              string
+	}
+	if err := s.db.Raw("EXPLAIN QUERY PLAN " + indexWaitingSQL).Scan(&plan).Error; err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, p := range plan {
+		steps = append(steps, p.Detail)
+	}
+	for _, step := range steps {
+		if strings.HasPrefix(step, "SCAN story_texts") || strings.HasPrefix(step, "SCAN t") {
+			t.Errorf("indexing the waiting texts scans every text:\n  %s", strings.Join(steps, "\n  "))
+		}
+	}
+	if !slices.ContainsFunc(steps, func(s string) bool { return strings.HasPrefix(s, "SCAN p") }) {
+		t.Errorf("indexing the waiting texts does not start from the waiting list:\n  %s", strings.Join(steps, "\n  "))
 	}
 }

@@ -199,30 +199,18 @@ var separateTextsSQL = []string{
 		"INSERT INTO `story_search`(rowid, `search_text`) VALUES (new.story_id, new.search_text); END",
 }
 
-// batchedSearch is migration 18 (SQLite; PostgreSQL's GIN index gathers
+// batchedSearchSQL is migration 18 (SQLite; PostgreSQL's GIN index gathers
 // its own pending entries). A story's search text is no longer indexed in
 // story_search by the transaction that stores it but listed in
 // search_pending, and indexSearch indexes the stories listed there
 // together once there are searchBatch of them. The full-text index writes
 // a new segment of itself, and merges, at each transaction's end: written
 // 50 stories at a time (a fetch) it cost about twice what it costs written
-// 500 at a time (feedfloor -fts and the same texts indexed in batches of
-// 50 and 500: 3.7 and 1.9 CPU-s for 50,000). Searches read the listed
-// stories with the index's candidates (see textSearch.offered); an edit of
+// 500 at a time (the 50,000 texts of a feedfloor -store run indexed in
+// batches of 50 and of 500: 3.7 and 1.9 CPU-s). Searches read the listed
+// stories with the index's candidates (see offered); an edit of
 // a listed story's text changes nothing in story_search, which it is not
 // in yet.
-func batchedSearch(tx *gorm.DB, dialect string) error {
-	if dialect == "postgres" {
-		return nil
-	}
-	for _, q := range batchedSearchSQL {
-		if err := tx.Exec(q).Error; err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 var batchedSearchSQL = []string{
 	"CREATE TABLE `search_pending` (`story_id` integer PRIMARY KEY)",
 	"DROP TRIGGER `story_texts_search_insert`",
